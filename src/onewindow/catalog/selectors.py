@@ -1,0 +1,85 @@
+"""Catalog reads: item lists with simple search, full guides, bundles."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from onewindow.catalog.models import Bundle, BundleItem, ItemVersion
+from onewindow.catalog.services import initials_of
+from onewindow.catalog.stages import Stage, build_stages
+from onewindow.catalog.models import Step
+
+
+def current_items() -> QuerySet[ItemVersion]:
+    """Current versions with item and department, ordered by code."""
+    return (
+        ItemVersion.objects.filter(is_current=True)
+        .select_related("item", "department")
+        .order_by("item__code")
+    )
+
+
+def search_items(q: str = "", department: str = "") -> list[ItemVersion]:
+    """Simple catalog search by name, alias, keyword or pinyin initials; best match first.
+
+    Ranking: exact name, then name prefix, then name contains, then alias/keyword, then
+    initials. Without ``q``, ordered by code. (Smart guidance is a separate engine.)
+    """
+    rows = current_items()
+    if department:
+        rows = rows.filter(Q(department__code=department) | Q(department__parent__code=department))
+    q = q.strip()
+    if not q:
+        return list(rows)
+    needle = q.lower()
+    initials = initials_of(q) if not needle.isascii() else needle.replace(" ", "")
+    candidates = rows.filter(
+        Q(search_text__contains=needle) | Q(initials__contains=initials) | Q(item__code__iexact=q)
+    )
+
+    def rank(v: ItemVersion) -> tuple[int, int, str]:
+        if v.item.code.lower() == needle or v.name == q:
+            score = 0
+        elif v.name.startswith(q):
+            score = 1
+        elif q in v.name:
+            score = 2
+        elif any(q in a for a in v.aliases):
+            score = 3
+        elif any(q in k for k in v.keywords):
+            score = 4
+        else:
+            score = 5
+        return (score, len(v.name), v.item.code)
+
+    return sorted(candidates, key=rank)
+
+
+def get_item_guide(code: str) -> ItemVersion | None:
+    """The current version of an item with materials, steps and form fields."""
+    return (
+        ItemVersion.objects.filter(item__code=code, is_current=True)
+        .select_related("item", "department")
+        .prefetch_related(
+            "materials__certificate_type",
+            Prefetch("steps", queryset=Step.objects.select_related("department")),
+            "form_fields",
+        )
+        .first()
+    )
+
+
+def item_stages(version: ItemVersion) -> list[Stage[Step]]:
+    """The version's steps grouped into stages by API.md's rule."""
+    return build_stages(list(version.steps.all()))
+
+
+def list_bundles() -> QuerySet[Bundle]:
+    """Bundles with their item codes in one extra query."""
+    return Bundle.objects.prefetch_related(
+        Prefetch("entries", queryset=BundleItem.objects.select_related("item").order_by("position"))
+    ).order_by("code")
+
+
+def get_bundle(code: str) -> Bundle | None:
+    return list_bundles().filter(code=code).first()
