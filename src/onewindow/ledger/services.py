@@ -86,7 +86,10 @@ def record_many(events: Sequence[Event]) -> list[LedgerEntry]:
         raise LedgerMisuse("ledger entries must be written inside the changing transaction")
     if not events:
         return []
-    head = LedgerHead.objects.select_for_update().get(pk=1)
+    head = LedgerHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # the migration creates it; a flushed test database may not have it
+        LedgerHead.objects.get_or_create(pk=1)
+        head = LedgerHead.objects.select_for_update().get(pk=1)
     first = head.size
     at = clock.now()
     entries: list[LedgerEntry] = []
