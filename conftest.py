@@ -6,7 +6,6 @@ authenticated applicant with no part in anything the test creates).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,10 +19,10 @@ from onewindow.datahub.tests.factories import give_certificate, make_person
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         catalog.load_catalog()
-    yield
+    return
 
 
 @pytest.fixture

@@ -37,7 +37,8 @@ def me_body(user: User) -> dict[str, Any]:
     organisation = getattr(user, "organisation", None)
     if person is not None:
         body["person"] = {
-            "name": person.name, "id_number_masked": ids.mask_identifier(person.id_number)
+            "name": person.name,
+            "id_number_masked": ids.mask_identifier(person.id_number),
         }
     elif organisation is not None:
         body["organisation"] = {

@@ -18,7 +18,11 @@ class Department(TimeStampedModel):
     name = models.CharField("名称", max_length=80)
     short_name = models.CharField("简称", max_length=40, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级部门", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     kind = models.CharField("类别", max_length=10, choices=DepartmentKind.choices)
@@ -39,7 +43,11 @@ class User(AbstractUser):
 
     name = models.CharField("姓名/名称", max_length=80, blank=True)
     department = models.ForeignKey(
-        Department, verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT,
+        Department,
+        verbose_name="所属部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="staff",
     )
     window_code = models.CharField("窗口编号", max_length=20, blank=True)
@@ -91,3 +99,6 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = "访问令牌"
         verbose_name_plural = "访问令牌"
+
+    def __str__(self) -> str:
+        return f"令牌 {self.user_id}"

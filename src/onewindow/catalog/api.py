@@ -94,12 +94,14 @@ def bundle_body(b: Bundle) -> dict[str, Any]:
     }
 
 
+def _bundle_bodies(bundles: Any) -> list[dict[str, Any]]:
+    return [bundle_body(b) for b in bundles]
+
+
 @router.get("/items", auth=None, summary="事项列表与检索")
 def list_items(request: HttpRequest, filters: Query[ItemFilter]) -> dict[str, Any]:
     rows = selectors.search_items(filters.q, filters.department)
-    return paginate(
-        rows, filters.page, filters.page_size, lambda vs: [item_summary(v) for v in vs]
-    )
+    return paginate(rows, filters.page, filters.page_size, lambda vs: [item_summary(v) for v in vs])
 
 
 @router.get("/items/{code}", auth=None, summary="办事指南")
@@ -115,7 +117,7 @@ def list_bundles(
     request: HttpRequest, page: int | None = None, page_size: int | None = None
 ) -> dict[str, Any]:
     return paginate(
-        selectors.list_bundles(), page, page_size, lambda bs: [bundle_body(b) for b in bs]
+        selectors.list_bundles(), page, page_size, _bundle_bodies
     )
 
 

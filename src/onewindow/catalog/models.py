@@ -47,8 +47,12 @@ class Item(TimeStampedModel):
 
     code = models.CharField("事项编码", max_length=40, unique=True)
     current_version = models.OneToOneField(
-        "ItemVersion", verbose_name="现行版本", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "ItemVersion",
+        verbose_name="现行版本",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -130,7 +134,10 @@ class Material(models.Model):
     copies = models.PositiveSmallIntegerField("份数", default=1)
     form = models.CharField("形式", max_length=4, choices=MaterialForm.choices)
     certificate_type = models.ForeignKey(
-        CertificateType, verbose_name="可替代的电子证照", null=True, blank=True,
+        CertificateType,
+        verbose_name="可替代的电子证照",
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
     )
     data_fields = models.JSONField("数据项", default=list, blank=True)
@@ -193,7 +200,9 @@ class Bundle(TimeStampedModel):
     description = models.TextField("说明", blank=True)
     promised_days = models.PositiveIntegerField("承诺时限（工作日）")
     shared_materials = models.JSONField("共享材料", default=list, blank=True)
-    items = models.ManyToManyField(Item, through="BundleItem", related_name="bundles")
+    items: models.ManyToManyField[Item, BundleItem] = models.ManyToManyField(
+        Item, through="BundleItem", related_name="bundles"
+    )
 
     class Meta:
         verbose_name = "一件事套餐"
@@ -211,9 +220,10 @@ class BundleItem(models.Model):
 
     class Meta:
         ordering = ["bundle", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["bundle", "item"], name="bundle_item_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["bundle", "item"], name="bundle_item_once")]
+
+    def __str__(self) -> str:
+        return f"{self.bundle_id}:{self.item_id}"
 
 
 class DistrictVariant(TimeStampedModel):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from onewindow.catalog.models import Bundle, BundleItem, ItemVersion
+from onewindow.catalog.models import Bundle, BundleItem, ItemVersion, Step
 from onewindow.catalog.services import initials_of
 from onewindow.catalog.stages import Stage, build_stages
-from onewindow.catalog.models import Step
 
 
 def current_items() -> QuerySet[ItemVersion]:

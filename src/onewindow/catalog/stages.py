@@ -5,21 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar, cast
 
 
 class StepLike(Protocol):
-    @property
-    def parallel_group(self) -> str: ...
-
-    @property
-    def kind(self) -> str: ...
-
-    @property
-    def days(self) -> int: ...
+    parallel_group: str
+    kind: str
+    days: int
 
 
-S = TypeVar("S", bound=StepLike)
+# Unbounded: Django model fields are not structural attributes to the type checker, so steps
+# are read through the StepLike view below.
+S = TypeVar("S")
 
 
 @dataclass(frozen=True)
@@ -31,22 +28,22 @@ class Stage(Generic[S]):
     @property
     def days(self) -> int:
         """Parallel steps count once: the stage takes as long as its longest step."""
-        return max((s.days for s in self.steps), default=0)
+        return max((cast(StepLike, s).days for s in self.steps), default=0)
 
 
 def build_stages(steps: Sequence[S]) -> list[Stage[S]]:
     """Group ordered steps into stages."""
     groups: list[list[S]] = []
     for step in steps:
-        if (
-            groups
-            and step.parallel_group
-            and groups[-1][-1].parallel_group == step.parallel_group
-        ):
+        group = cast(StepLike, step).parallel_group
+        if groups and group and cast(StepLike, groups[-1][-1]).parallel_group == group:
             groups[-1].append(step)
         else:
             groups.append([step])
-    return [Stage(order=i, kind=g[0].kind, steps=tuple(g)) for i, g in enumerate(groups, 1)]
+    return [
+        Stage(order=i, kind=cast(StepLike, g[0]).kind, steps=tuple(g))
+        for i, g in enumerate(groups, 1)
+    ]
 
 
 def critical_path_days(steps: Sequence[S]) -> int:

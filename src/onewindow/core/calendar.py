@@ -95,7 +95,9 @@ def load_year(year: int) -> CalendarYear:
     if schedule is None:
         if existing is not None:
             return existing
-        logger.warning("工作日历：%s 年放假安排尚未公布，暂按周一至周五计算（结果标记为暂定）", year)
+        logger.warning(
+            "工作日历：%s 年放假安排尚未公布，暂按周一至周五计算（结果标记为暂定）", year
+        )
         try:
             with transaction.atomic():
                 return CalendarYear.objects.create(year=year, source=CalendarSource.WEEKDAYS)
@@ -103,17 +105,13 @@ def load_year(year: int) -> CalendarYear:
             return CalendarYear.objects.get(year=year)
     with transaction.atomic():
         adjusted = set(
-            CalendarDay.objects.filter(
-                day__year=year, is_local_adjustment=True
-            ).values_list("day", flat=True)
+            CalendarDay.objects.filter(day__year=year, is_local_adjustment=True).values_list(
+                "day", flat=True
+            )
         )
         CalendarDay.objects.filter(day__year=year, is_local_adjustment=False).delete()
         CalendarDay.objects.bulk_create(
-            [
-                CalendarDay(day=d, is_working=w, name=n)
-                for d, w, n in schedule
-                if d not in adjusted
-            ],
+            [CalendarDay(day=d, is_working=w, name=n) for d, w, n in schedule if d not in adjusted],
             ignore_conflicts=True,
         )
         record, _ = CalendarYear.objects.update_or_create(

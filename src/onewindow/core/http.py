@@ -74,7 +74,7 @@ def clamp_page(page: int | None, page_size: int | None) -> tuple[int, int]:
 
 
 def paginate(
-    rows: QuerySet[T] | Sequence[T],
+    rows: QuerySet[Any] | Sequence[T],
     page: int | None,
     page_size: int | None,
     serialise: Callable[[Iterable[T]], list[dict[str, Any]]],

@@ -56,7 +56,7 @@ class IdProblem(StrEnum):
 
 
 # The name is part of the published API, so it does not take an "Error" suffix.
-class InvalidIdentifier(ValueError):  # noqa: N818
+class InvalidIdentifier(ValueError):
     """An identifier that cannot be accepted; ``message`` is user-facing Chinese text."""
 
     def __init__(self, problem: IdProblem, message: str) -> None:

@@ -39,7 +39,7 @@ class IdempotencyMiddleware:
 
     def caller(self, request: HttpRequest) -> str:
         if self._caller_of is None:
-            self._caller_of = import_string(settings.ONEWINDOW["IDEMPOTENCY_CALLER"])
+            self._caller_of = import_string(str(settings.ONEWINDOW["IDEMPOTENCY_CALLER"]))
         return self._caller_of(request)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -76,6 +76,9 @@ class IdempotencyRecord(models.Model):
             models.UniqueConstraint(fields=["caller", "path", "key"], name="idempotency_scope")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.caller} {self.path} {self.key}"
+
 
 class FailedAttempt(models.Model):
     """A failed guess (wrong progress verify code …) for sliding-window rate limits."""
@@ -87,6 +90,9 @@ class FailedAttempt(models.Model):
     class Meta:
         indexes = [models.Index(fields=["scope", "address", "at"], name="failed_attempt_window")]
 
+    def __str__(self) -> str:
+        return f"{self.scope} {self.address}"
+
 
 class Counter(models.Model):
     """Named counters for readable document numbers (case numbers per day and region …)."""
@@ -97,3 +103,6 @@ class Counter(models.Model):
     class Meta:
         verbose_name = "编号计数器"
         verbose_name_plural = "编号计数器"
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

@@ -16,7 +16,7 @@ def next_value(key: str) -> int:
     for _ in range(3):
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET value = value + 1 WHERE key = %s RETURNING value",  # noqa: S608 - table name is ours
+                f"UPDATE {table} SET value = value + 1 WHERE key = %s RETURNING value",
                 [key],
             )
             row = cursor.fetchone()

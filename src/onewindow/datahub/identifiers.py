@@ -33,5 +33,5 @@ def is_valid_identifier(identifier: str) -> bool:
     type_code, issuer, serial, version, check = parts
     try:
         return check_character(type_code, issuer, serial, int(version)) == check
-    except Exception:  # noqa: BLE001 - any malformed body is simply invalid
+    except Exception:
         return False

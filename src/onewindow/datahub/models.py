@@ -25,7 +25,11 @@ class Person(TimeStampedModel):
     phone = models.CharField("联系电话", max_length=20, blank=True)
     region_code = models.CharField("区划代码", max_length=6)
     user = models.OneToOneField(
-        User, verbose_name="登录账号", null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name="登录账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="person",
     )
 
@@ -49,7 +53,11 @@ class Organisation(TimeStampedModel):
     name = models.CharField("名称", max_length=100)
     kind = models.CharField("类型", max_length=40, default="有限责任公司")
     legal_representative = models.ForeignKey(
-        Person, verbose_name="法定代表人", null=True, blank=True, on_delete=models.SET_NULL,
+        Person,
+        verbose_name="法定代表人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="represented_organisations",
     )
     address = models.CharField("住所", max_length=200, blank=True)
@@ -57,7 +65,11 @@ class Organisation(TimeStampedModel):
     region_code = models.CharField("区划代码", max_length=6)
     established_on = models.DateField("成立日期", null=True, blank=True)
     user = models.OneToOneField(
-        User, verbose_name="登录账号", null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name="登录账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="organisation",
     )
 
@@ -90,10 +102,14 @@ class Relation(TimeStampedModel):
         verbose_name_plural = "关联关系"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(other_person__isnull=False) | models.Q(organisation__isnull=False),
+                condition=models.Q(other_person__isnull=False)
+                | models.Q(organisation__isnull=False),
                 name="relation_has_other_party",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind}"
 
 
 class Certificate(TimeStampedModel):
@@ -114,7 +130,10 @@ class Certificate(TimeStampedModel):
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
     )
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="certificates",
     )
     issuer = models.ForeignKey(Department, verbose_name="发证机构", on_delete=models.PROTECT)
@@ -147,11 +166,19 @@ class DataAccess(models.Model):
 
     at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
-        User, verbose_name="使用人", null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name="使用人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     department = models.ForeignKey(
-        Department, verbose_name="使用部门", null=True, blank=True, on_delete=models.SET_NULL,
+        Department,
+        verbose_name="使用部门",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     holder_code = models.CharField("数据主体代码", max_length=18, db_index=True)
@@ -166,3 +193,6 @@ class DataAccess(models.Model):
         verbose_name = "数据使用记录"
         verbose_name_plural = "数据使用记录"
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.what}"

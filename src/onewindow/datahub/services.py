@@ -18,7 +18,9 @@ class Read:
     certificate: Certificate | None = None
 
 
-def log_reads(*, actor: User | None, reads: list[Read], purpose: str, case_number: str = "") -> None:
+def log_reads(
+    *, actor: User | None, reads: list[Read], purpose: str, case_number: str = ""
+) -> None:
     """Record who read which data, when, for which case and why (用证事由), in one insert."""
     if not reads:
         return

@@ -119,7 +119,9 @@ def preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
             for v in evaluation.materials
         ],
         "form": {
-            "fields": [{"name": f.name, "value": f.value, "source": f.source} for f in evaluation.fields]
+            "fields": [
+                {"name": f.name, "value": f.value, "source": f.source} for f in evaluation.fields
+            ]
         },
     }
 
@@ -133,7 +135,9 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> tuple[int, dict
             item_code=payload.item_code,
             bundle_code=payload.bundle_code,
             conditions=payload.conditions,
-            materials=[services.MaterialInput(m.material_id, m.provided) for m in payload.materials],
+            materials=[
+                services.MaterialInput(m.material_id, m.provided) for m in payload.materials
+            ],
             form=payload.form,
             tolerant=payload.tolerant,
             purpose=payload.purpose,
@@ -148,7 +152,9 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> tuple[int, dict
                 {"material_id": m.material_id, "name": m.name, "item_code": m.item_code}
                 for m in outcome.missing
             ],
-            "document_url": f"/api/v1/intake/supplement-notices/{outcome.notice.notice_number}/document",
+            "document_url": (
+                f"/api/v1/intake/supplement-notices/{outcome.notice.notice_number}/document"
+            ),
         }
     bodies = [
         {

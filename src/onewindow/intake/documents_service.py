@@ -12,7 +12,7 @@ from onewindow.ledger import selectors as ledger
 from onewindow.workflow.enums import Provided
 from onewindow.workflow.models import Case
 
-PROVIDED_NOTES = {
+PROVIDED_NOTES: dict[str, str] = {
     Provided.PAPER: "纸质材料已收",
     Provided.ELECTRONIC: "电子材料已收",
     Provided.CERTIFICATE: "电子证照免提交",

@@ -157,14 +157,18 @@ def applicant_for_user(user: User) -> ApplicantInput:
     person = getattr(user, "person", None)
     if person is not None:
         return ApplicantInput(
-            kind=ApplicantKind.PERSON, name=person.name, id_number=person.id_number,
+            kind=ApplicantKind.PERSON,
+            name=person.name,
+            id_number=person.id_number,
             phone=person.phone,
         )
     organisation = getattr(user, "organisation", None)
     if organisation is not None:
         return ApplicantInput(
-            kind=ApplicantKind.ORGANISATION, name=organisation.name,
-            credit_code=organisation.credit_code, phone=organisation.phone,
+            kind=ApplicantKind.ORGANISATION,
+            name=organisation.name,
+            credit_code=organisation.credit_code,
+            phone=organisation.phone,
         )
     raise InvalidApplication("当前账号未关联申请人身份", fields={"applicant": "账号未实名关联"})
 
@@ -215,8 +219,13 @@ def resolve_applicant(spec: ApplicantInput, errors: dict[str, str]) -> Resolved 
     overridden = spec.override_checksum and not _check_char_ok(spec, code)
     return Resolved(
         workflow.ApplicantRecord(
-            kind=spec.kind, name=spec.name.strip(), code=code, phone=phone, person=person,
-            organisation=organisation, checksum_overridden=overridden,
+            kind=spec.kind,
+            name=spec.name.strip(),
+            code=code,
+            phone=phone,
+            person=person,
+            organisation=organisation,
+            checksum_overridden=overridden,
         ),
         parties,
     )
@@ -270,9 +279,7 @@ def _holder_for(name: str, applicant_code: str, parties: list[Party]) -> str | N
     return applicant_code
 
 
-def evaluate(
-    version: ItemVersion, resolved: Resolved, conditions: list[str]
-) -> Evaluation:
+def evaluate(version: ItemVersion, resolved: Resolved, conditions: list[str]) -> Evaluation:
     """Decide each material slot's status and pre-fill the form (no writes)."""
     applicant_code = resolved.applicant.code
     materials = list(version.materials.all())
@@ -453,13 +460,17 @@ def submit_application(*, app: Application, actor: User) -> Outcome:
                 receipts.append(workflow.MaterialReceipt(m.code, m.name, Provided.FORM))
             elif given == Provided.CERTIFICATE:
                 index = next(i for i, x in enumerate(app.materials) if x.material_id == m.code)
-                errors[f"materials.{index}.provided"] = "电子证照库中没有该材料的有效证照，请提交纸质或电子材料"
+                errors[f"materials.{index}.provided"] = (
+                    "电子证照库中没有该材料的有效证照，请提交纸质或电子材料"
+                )
             elif given in {Provided.PAPER, Provided.ELECTRONIC}:
                 receipts.append(workflow.MaterialReceipt(m.code, m.name, given))
             elif view.status == MaterialStatus.NEEDED:
                 missing.append(view)
         plans.append((evaluation, receipts, missing))
-        all_missing += [Missing(v.material.code, v.material.name, version.item.code) for v in missing]
+        all_missing += [
+            Missing(v.material.code, v.material.name, version.item.code) for v in missing
+        ]
     if errors:
         raise InvalidApplication(fields=errors)
     tolerable = app.tolerant and all(
@@ -512,8 +523,7 @@ def submit_application(*, app: Application, actor: User) -> Outcome:
                 submitted_by=actor,
                 conditions=conditions,
                 parties=[
-                    {"role": p.role, "name": p.name, "id_number": p.code}
-                    for p in resolved.parties
+                    {"role": p.role, "name": p.name, "id_number": p.code} for p in resolved.parties
                 ],
                 form_data=form_data,
                 form_missing=form_missing,
@@ -538,7 +548,8 @@ def _issue_notice(
     actor: User,
 ) -> SupplementNotice:
     today = clock.today()
-    number = f"BZ{settings.REGION_CODE}{today:%Y%m%d}{sequences.next_value(f'notice:{today:%Y%m%d}'):05d}"
+    seq = sequences.next_value(f"notice:{today:%Y%m%d}")
+    number = f"BZ{settings.REGION_CODE}{today:%Y%m%d}{seq:05d}"
     notice = SupplementNotice.objects.create(
         notice_number=number,
         item_version=version,
@@ -546,8 +557,10 @@ def _issue_notice(
         applicant_kind=resolved.applicant.kind,
         applicant_name=resolved.applicant.name,
         applicant_code=resolved.applicant.code,
-        missing=[{"material_id": m.material_id, "name": m.name, "item_code": m.item_code}
-                 for m in missing],
+        missing=[
+            {"material_id": m.material_id, "name": m.name, "item_code": m.item_code}
+            for m in missing
+        ],
         issued_at=clock.now(),
         issued_by=actor,
         window_code=actor.window_code,

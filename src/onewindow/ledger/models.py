@@ -15,6 +15,9 @@ class LedgerHead(models.Model):
         verbose_name = "账本头"
         verbose_name_plural = "账本头"
 
+    def __str__(self) -> str:
+        return f"size={self.size}"
+
 
 class LedgerEntry(models.Model):
     """One event. ``index`` is the 0-based, gap-free position in the Merkle log.
@@ -60,3 +63,6 @@ class LedgerNode(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["level", "position"], name="ledger_node_coordinate")
         ]
+
+    def __str__(self) -> str:
+        return f"({self.level},{self.position})"

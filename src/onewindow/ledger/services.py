@@ -103,8 +103,13 @@ def record_many(events: Sequence[Event]) -> list[LedgerEntry]:
         )
         entries.append(
             LedgerEntry(
-                index=index, at=at, event=e.event, actor=e.actor, target=e.target,
-                payload=body, leaf_hash=leaf,
+                index=index,
+                at=at,
+                event=e.event,
+                actor=e.actor,
+                target=e.target,
+                payload=body,
+                leaf_hash=leaf,
             )
         )
     LedgerEntry.objects.bulk_create(entries)

@@ -47,11 +47,19 @@ class Case(TimeStampedModel):
     channel = models.CharField("受理渠道", max_length=8, choices=Channel.choices)
     window_code = models.CharField("受理窗口", max_length=20, blank=True)
     clerk = models.ForeignKey(
-        User, verbose_name="受理人", null=True, blank=True, on_delete=models.PROTECT,
+        User,
+        verbose_name="受理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="accepted_cases",
     )
     submitted_by = models.ForeignKey(
-        User, verbose_name="提交账号", null=True, blank=True, on_delete=models.PROTECT,
+        User,
+        verbose_name="提交账号",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="submitted_cases",
     )
     accepted_at = models.DateTimeField("受理时间")
@@ -102,6 +110,9 @@ class CaseMaterial(models.Model):
         verbose_name = "办件材料"
         verbose_name_plural = "办件材料"
         ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.material_code} {self.provided}"
 
 
 class CaseTask(TimeStampedModel):

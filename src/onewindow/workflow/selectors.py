@@ -13,9 +13,7 @@ from onewindow.ledger.models import LedgerEntry
 from onewindow.workflow.enums import SlaState, TaskStatus
 from onewindow.workflow.models import Case, CaseTask
 
-CLOSED_TASK_STATUSES = frozenset(
-    {TaskStatus.APPROVED, TaskStatus.REJECTED, TaskStatus.CANCELLED}
-)
+CLOSED_TASK_STATUSES = frozenset({TaskStatus.APPROVED, TaskStatus.REJECTED, TaskStatus.CANCELLED})
 
 
 def sla_state(due_on: date | None, today: date | None = None) -> str:
@@ -135,7 +133,6 @@ def progress_detail(case: Case) -> dict[str, object]:
             for t in case.tasks.all()
         ],
         "events": [
-            {"at": e.at, "type": e.event, "ledger_index": e.index}
-            for e in list_case_events(case)
+            {"at": e.at, "type": e.event, "ledger_index": e.index} for e in list_case_events(case)
         ],
     }

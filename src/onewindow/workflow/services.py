@@ -166,7 +166,12 @@ def open_case(*, new: NewCase, actor: User) -> Case:
             Event.TASK_OPENED,
             actor.ledger_ref,
             case.ledger_ref,
-            {"task": t.pk, "stage": t.stage, "department": t.department.code, "due_on": str(t.due_on)},
+            {
+                "task": t.pk,
+                "stage": t.stage,
+                "department": t.department.code,
+                "due_on": str(t.due_on),
+            },
         )
         for t in tasks
         if t.status == TaskStatus.OPEN

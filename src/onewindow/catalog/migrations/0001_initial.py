@@ -5,217 +5,450 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Bundle',
+            name="Bundle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='套餐代码')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('promised_days', models.PositiveIntegerField(verbose_name='承诺时限（工作日）')),
-                ('shared_materials', models.JSONField(blank=True, default=list, verbose_name='共享材料')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="套餐代码")),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                ("promised_days", models.PositiveIntegerField(verbose_name="承诺时限（工作日）")),
+                (
+                    "shared_materials",
+                    models.JSONField(blank=True, default=list, verbose_name="共享材料"),
+                ),
             ],
             options={
-                'verbose_name': '一件事套餐',
-                'verbose_name_plural': '一件事套餐',
-                'ordering': ['code'],
+                "verbose_name": "一件事套餐",
+                "verbose_name_plural": "一件事套餐",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='事项编码')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="事项编码")),
             ],
             options={
-                'verbose_name': '事项',
-                'verbose_name_plural': '事项',
-                'ordering': ['code'],
+                "verbose_name": "事项",
+                "verbose_name_plural": "事项",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='CertificateType',
+            name="CertificateType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='证照代码')),
-                ('name', models.CharField(max_length=60, verbose_name='证照名称')),
-                ('holder_kind', models.CharField(choices=[('自然人', '自然人'), ('法人', '法人'), ('both', '自然人或法人')], max_length=6, verbose_name='持证主体')),
-                ('key_fields', models.JSONField(default=list, verbose_name='照面信息项')),
-                ('national_code', models.CharField(max_length=30, verbose_name='证照类型代码')),
-                ('issuing_department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.department', verbose_name='发证部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="证照代码")),
+                ("name", models.CharField(max_length=60, verbose_name="证照名称")),
+                (
+                    "holder_kind",
+                    models.CharField(
+                        choices=[("自然人", "自然人"), ("法人", "法人"), ("both", "自然人或法人")],
+                        max_length=6,
+                        verbose_name="持证主体",
+                    ),
+                ),
+                ("key_fields", models.JSONField(default=list, verbose_name="照面信息项")),
+                ("national_code", models.CharField(max_length=30, verbose_name="证照类型代码")),
+                (
+                    "issuing_department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.department",
+                        verbose_name="发证部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '电子证照类型',
-                'verbose_name_plural': '电子证照类型',
-                'ordering': ['code'],
+                "verbose_name": "电子证照类型",
+                "verbose_name_plural": "电子证照类型",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='DistrictVariant',
+            name="DistrictVariant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('variant_id', models.CharField(max_length=60, unique=True)),
-                ('district_code', models.CharField(max_length=12, verbose_name='区划代码')),
-                ('district_name', models.CharField(max_length=20, verbose_name='区名')),
-                ('local_name', models.CharField(max_length=100, verbose_name='区级名称')),
-                ('materials', models.JSONField(default=list)),
-                ('steps', models.JSONField(default=list)),
-                ('promised_days', models.PositiveIntegerField()),
-                ('deviations', models.JSONField(default=list)),
-                ('note', models.TextField(blank=True)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='district_variants', to='catalog.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("variant_id", models.CharField(max_length=60, unique=True)),
+                ("district_code", models.CharField(max_length=12, verbose_name="区划代码")),
+                ("district_name", models.CharField(max_length=20, verbose_name="区名")),
+                ("local_name", models.CharField(max_length=100, verbose_name="区级名称")),
+                ("materials", models.JSONField(default=list)),
+                ("steps", models.JSONField(default=list)),
+                ("promised_days", models.PositiveIntegerField()),
+                ("deviations", models.JSONField(default=list)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="district_variants",
+                        to="catalog.item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '区级实施差异',
-                'verbose_name_plural': '区级实施差异',
-                'ordering': ['item', 'district_code'],
+                "verbose_name": "区级实施差异",
+                "verbose_name_plural": "区级实施差异",
+                "ordering": ["item", "district_code"],
             },
         ),
         migrations.CreateModel(
-            name='BundleItem',
+            name="BundleItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('bundle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='catalog.bundle')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                (
+                    "bundle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="catalog.bundle",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="catalog.item"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['bundle', 'position'],
+                "ordering": ["bundle", "position"],
             },
         ),
         migrations.AddField(
-            model_name='bundle',
-            name='items',
-            field=models.ManyToManyField(related_name='bundles', through='catalog.BundleItem', to='catalog.item'),
+            model_name="bundle",
+            name="items",
+            field=models.ManyToManyField(
+                related_name="bundles", through="catalog.BundleItem", to="catalog.item"
+            ),
         ),
         migrations.CreateModel(
-            name='ItemVersion',
+            name="ItemVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('version', models.PositiveIntegerField(verbose_name='版本号')),
-                ('is_current', models.BooleanField(default=True, verbose_name='现行')),
-                ('effective_from', models.DateTimeField(verbose_name='生效时间')),
-                ('effective_to', models.DateTimeField(blank=True, null=True, verbose_name='失效时间')),
-                ('name', models.CharField(max_length=100, verbose_name='事项名称')),
-                ('aliases', models.JSONField(blank=True, default=list, verbose_name='别名')),
-                ('keywords', models.JSONField(blank=True, default=list, verbose_name='关键词')),
-                ('item_type_code', models.CharField(choices=[('01', '行政许可'), ('02', '行政处罚'), ('03', '行政强制'), ('04', '行政征收'), ('05', '行政给付'), ('06', '行政检查'), ('07', '行政确认'), ('08', '行政奖励'), ('09', '行政裁决'), ('10', '其他行政权力'), ('20', '公共服务')], max_length=2, verbose_name='事项类型')),
-                ('target', models.CharField(choices=[('自然人', '自然人'), ('法人', '法人'), ('both', '自然人和法人')], max_length=6, verbose_name='服务对象')),
-                ('legal_days', models.PositiveIntegerField(verbose_name='法定时限（工作日）')),
-                ('promised_days', models.PositiveIntegerField(verbose_name='承诺时限（工作日）')),
-                ('visits', models.PositiveSmallIntegerField(verbose_name='到现场次数')),
-                ('online', models.CharField(choices=[('全程网办', '全程网办'), ('部分网办', '部分网办'), ('窗口办理', '窗口办理')], max_length=8, verbose_name='网办深度')),
-                ('fee', models.CharField(default='不收费', max_length=200, verbose_name='收费')),
-                ('legal_basis', models.TextField(blank=True, verbose_name='设定依据')),
-                ('description', models.TextField(blank=True, verbose_name='事项说明')),
-                ('basic_code', models.CharField(blank=True, max_length=20, verbose_name='基本编码')),
-                ('implementation_code', models.CharField(blank=True, max_length=40, verbose_name='实施编码')),
-                ('content_hash', models.CharField(editable=False, max_length=64, verbose_name='内容摘要')),
-                ('search_text', models.TextField(blank=True, editable=False, verbose_name='检索文本')),
-                ('initials', models.TextField(blank=True, editable=False, verbose_name='拼音首字母')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.department', verbose_name='实施部门')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='catalog.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("version", models.PositiveIntegerField(verbose_name="版本号")),
+                ("is_current", models.BooleanField(default=True, verbose_name="现行")),
+                ("effective_from", models.DateTimeField(verbose_name="生效时间")),
+                (
+                    "effective_to",
+                    models.DateTimeField(blank=True, null=True, verbose_name="失效时间"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="事项名称")),
+                ("aliases", models.JSONField(blank=True, default=list, verbose_name="别名")),
+                ("keywords", models.JSONField(blank=True, default=list, verbose_name="关键词")),
+                (
+                    "item_type_code",
+                    models.CharField(
+                        choices=[
+                            ("01", "行政许可"),
+                            ("02", "行政处罚"),
+                            ("03", "行政强制"),
+                            ("04", "行政征收"),
+                            ("05", "行政给付"),
+                            ("06", "行政检查"),
+                            ("07", "行政确认"),
+                            ("08", "行政奖励"),
+                            ("09", "行政裁决"),
+                            ("10", "其他行政权力"),
+                            ("20", "公共服务"),
+                        ],
+                        max_length=2,
+                        verbose_name="事项类型",
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(
+                        choices=[("自然人", "自然人"), ("法人", "法人"), ("both", "自然人和法人")],
+                        max_length=6,
+                        verbose_name="服务对象",
+                    ),
+                ),
+                ("legal_days", models.PositiveIntegerField(verbose_name="法定时限（工作日）")),
+                ("promised_days", models.PositiveIntegerField(verbose_name="承诺时限（工作日）")),
+                ("visits", models.PositiveSmallIntegerField(verbose_name="到现场次数")),
+                (
+                    "online",
+                    models.CharField(
+                        choices=[
+                            ("全程网办", "全程网办"),
+                            ("部分网办", "部分网办"),
+                            ("窗口办理", "窗口办理"),
+                        ],
+                        max_length=8,
+                        verbose_name="网办深度",
+                    ),
+                ),
+                ("fee", models.CharField(default="不收费", max_length=200, verbose_name="收费")),
+                ("legal_basis", models.TextField(blank=True, verbose_name="设定依据")),
+                ("description", models.TextField(blank=True, verbose_name="事项说明")),
+                (
+                    "basic_code",
+                    models.CharField(blank=True, max_length=20, verbose_name="基本编码"),
+                ),
+                (
+                    "implementation_code",
+                    models.CharField(blank=True, max_length=40, verbose_name="实施编码"),
+                ),
+                (
+                    "content_hash",
+                    models.CharField(editable=False, max_length=64, verbose_name="内容摘要"),
+                ),
+                (
+                    "search_text",
+                    models.TextField(blank=True, editable=False, verbose_name="检索文本"),
+                ),
+                (
+                    "initials",
+                    models.TextField(blank=True, editable=False, verbose_name="拼音首字母"),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.department",
+                        verbose_name="实施部门",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="catalog.item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '事项版本',
-                'verbose_name_plural': '事项版本',
-                'ordering': ['item__code', '-version'],
+                "verbose_name": "事项版本",
+                "verbose_name_plural": "事项版本",
+                "ordering": ["item__code", "-version"],
             },
         ),
         migrations.AddField(
-            model_name='item',
-            name='current_version',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalog.itemversion', verbose_name='现行版本'),
+            model_name="item",
+            name="current_version",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="catalog.itemversion",
+                verbose_name="现行版本",
+            ),
         ),
         migrations.CreateModel(
-            name='FormField',
+            name="FormField",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='顺序')),
-                ('name', models.CharField(max_length=60, verbose_name='字段名')),
-                ('source', models.CharField(default='applicant', max_length=80, verbose_name='数据来源')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='form_fields', to='catalog.itemversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="顺序")),
+                ("name", models.CharField(max_length=60, verbose_name="字段名")),
+                (
+                    "source",
+                    models.CharField(default="applicant", max_length=80, verbose_name="数据来源"),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="form_fields",
+                        to="catalog.itemversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申请表字段',
-                'verbose_name_plural': '申请表字段',
-                'ordering': ['version', 'position'],
+                "verbose_name": "申请表字段",
+                "verbose_name_plural": "申请表字段",
+                "ordering": ["version", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Material',
+            name="Material",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='顺序')),
-                ('code', models.CharField(max_length=40, verbose_name='材料编号')),
-                ('name', models.CharField(max_length=120, verbose_name='材料名称')),
-                ('required', models.BooleanField(default=True, verbose_name='必需')),
-                ('condition', models.CharField(blank=True, max_length=200, verbose_name='适用情形')),
-                ('is_form', models.BooleanField(default=False, verbose_name='申请表')),
-                ('is_key', models.BooleanField(default=True, help_text='容缺受理时不可缺少的材料；非关键材料可承诺后补', verbose_name='关键材料')),
-                ('copies', models.PositiveSmallIntegerField(default=1, verbose_name='份数')),
-                ('form', models.CharField(choices=[('原件', '原件'), ('复印件', '复印件'), ('电子', '电子')], max_length=4, verbose_name='形式')),
-                ('data_fields', models.JSONField(blank=True, default=list, verbose_name='数据项')),
-                ('certificate_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='catalog.certificatetype', verbose_name='可替代的电子证照')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='catalog.itemversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="顺序")),
+                ("code", models.CharField(max_length=40, verbose_name="材料编号")),
+                ("name", models.CharField(max_length=120, verbose_name="材料名称")),
+                ("required", models.BooleanField(default=True, verbose_name="必需")),
+                (
+                    "condition",
+                    models.CharField(blank=True, max_length=200, verbose_name="适用情形"),
+                ),
+                ("is_form", models.BooleanField(default=False, verbose_name="申请表")),
+                (
+                    "is_key",
+                    models.BooleanField(
+                        default=True,
+                        help_text="容缺受理时不可缺少的材料；非关键材料可承诺后补",
+                        verbose_name="关键材料",
+                    ),
+                ),
+                ("copies", models.PositiveSmallIntegerField(default=1, verbose_name="份数")),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[("原件", "原件"), ("复印件", "复印件"), ("电子", "电子")],
+                        max_length=4,
+                        verbose_name="形式",
+                    ),
+                ),
+                ("data_fields", models.JSONField(blank=True, default=list, verbose_name="数据项")),
+                (
+                    "certificate_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.certificatetype",
+                        verbose_name="可替代的电子证照",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="materials",
+                        to="catalog.itemversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申请材料',
-                'verbose_name_plural': '申请材料',
-                'ordering': ['version', 'position'],
+                "verbose_name": "申请材料",
+                "verbose_name_plural": "申请材料",
+                "ordering": ["version", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Step',
+            name="Step",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='顺序')),
-                ('name', models.CharField(max_length=40, verbose_name='环节名称')),
-                ('role', models.CharField(blank=True, max_length=120, verbose_name='承办岗位')),
-                ('days', models.PositiveIntegerField(default=0, verbose_name='工作日')),
-                ('parallel_group', models.CharField(blank=True, max_length=40, verbose_name='并联组')),
-                ('kind', models.CharField(choices=[('acceptance', '受理'), ('review', '审查审批'), ('delivery', '出件送达')], max_length=12, verbose_name='环节类型')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.department', verbose_name='承办部门')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='catalog.itemversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="顺序")),
+                ("name", models.CharField(max_length=40, verbose_name="环节名称")),
+                ("role", models.CharField(blank=True, max_length=120, verbose_name="承办岗位")),
+                ("days", models.PositiveIntegerField(default=0, verbose_name="工作日")),
+                (
+                    "parallel_group",
+                    models.CharField(blank=True, max_length=40, verbose_name="并联组"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("acceptance", "受理"),
+                            ("review", "审查审批"),
+                            ("delivery", "出件送达"),
+                        ],
+                        max_length=12,
+                        verbose_name="环节类型",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.department",
+                        verbose_name="承办部门",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="catalog.itemversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办理环节',
-                'verbose_name_plural': '办理环节',
-                'ordering': ['version', 'position'],
+                "verbose_name": "办理环节",
+                "verbose_name_plural": "办理环节",
+                "ordering": ["version", "position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='bundleitem',
-            constraint=models.UniqueConstraint(fields=('bundle', 'item'), name='bundle_item_once'),
+            model_name="bundleitem",
+            constraint=models.UniqueConstraint(fields=("bundle", "item"), name="bundle_item_once"),
         ),
         migrations.AddIndex(
-            model_name='itemversion',
-            index=models.Index(fields=['is_current', 'department'], name='item_current_dept'),
+            model_name="itemversion",
+            index=models.Index(fields=["is_current", "department"], name="item_current_dept"),
         ),
         migrations.AddConstraint(
-            model_name='itemversion',
-            constraint=models.UniqueConstraint(fields=('item', 'version'), name='item_version_once'),
+            model_name="itemversion",
+            constraint=models.UniqueConstraint(
+                fields=("item", "version"), name="item_version_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='material',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='material_code_per_version'),
+            model_name="material",
+            constraint=models.UniqueConstraint(
+                fields=("version", "code"), name="material_code_per_version"
+            ),
         ),
     ]

@@ -15,10 +15,10 @@ HOME.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env_secret("ONEWINDOW_SECRET_KEY", "")
 DEBUG = env_bool("ONEWINDOW_DEBUG", False)
-ALLOWED_HOSTS = [h for h in env_str("ONEWINDOW_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [
-    o for o in env_str("ONEWINDOW_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+ALLOWED_HOSTS = [
+    h for h in env_str("ONEWINDOW_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h
 ]
+CSRF_TRUSTED_ORIGINS = [o for o in env_str("ONEWINDOW_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 # Public base URL printed on receipts (QR codes of the progress page).
 PUBLIC_BASE_URL = env_str("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
 CENTRE_NAME = env_str("ONEWINDOW_CENTRE_NAME", "示范市政务服务中心")
@@ -136,7 +136,7 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 
 # Local rules that STANDARDS.md says must be configurable.
-ONEWINDOW = {
+ONEWINDOW: dict[str, Any] = {
     "API_TOKEN_HOURS": env_int("ONEWINDOW_API_TOKEN_HOURS", 12),
     "IDEMPOTENCY_HOURS": 24,
     "PROGRESS_WRONG_TRIES_PER_HOUR": 10,

@@ -4,83 +4,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('day', models.DateField(primary_key=True, serialize=False, verbose_name='日期')),
-                ('is_working', models.BooleanField(verbose_name='是否工作日')),
-                ('name', models.CharField(blank=True, max_length=40, verbose_name='说明')),
-                ('is_local_adjustment', models.BooleanField(default=False, verbose_name='本地调整')),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("day", models.DateField(primary_key=True, serialize=False, verbose_name="日期")),
+                ("is_working", models.BooleanField(verbose_name="是否工作日")),
+                ("name", models.CharField(blank=True, max_length=40, verbose_name="说明")),
+                (
+                    "is_local_adjustment",
+                    models.BooleanField(default=False, verbose_name="本地调整"),
+                ),
             ],
             options={
-                'verbose_name': '工作日历',
-                'verbose_name_plural': '工作日历',
-                'ordering': ['day'],
+                "verbose_name": "工作日历",
+                "verbose_name_plural": "工作日历",
+                "ordering": ["day"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarYear',
+            name="CalendarYear",
             fields=[
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False, verbose_name='年份')),
-                ('source', models.CharField(choices=[('statutory', '国务院公布的放假安排'), ('weekdays', '暂按周一至周五（待国务院公布）')], max_length=16, verbose_name='来源')),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        primary_key=True, serialize=False, verbose_name="年份"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("statutory", "国务院公布的放假安排"),
+                            ("weekdays", "暂按周一至周五（待国务院公布）"),
+                        ],
+                        max_length=16,
+                        verbose_name="来源",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作日历年度',
-                'verbose_name_plural': '工作日历年度',
-                'ordering': ['year'],
+                "verbose_name": "工作日历年度",
+                "verbose_name_plural": "工作日历年度",
+                "ordering": ["year"],
             },
         ),
         migrations.CreateModel(
-            name='Counter',
+            name="Counter",
             fields=[
-                ('key', models.CharField(max_length=80, primary_key=True, serialize=False)),
-                ('value', models.BigIntegerField(default=0)),
+                ("key", models.CharField(max_length=80, primary_key=True, serialize=False)),
+                ("value", models.BigIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '编号计数器',
-                'verbose_name_plural': '编号计数器',
+                "verbose_name": "编号计数器",
+                "verbose_name_plural": "编号计数器",
             },
         ),
         migrations.CreateModel(
-            name='FailedAttempt',
+            name="FailedAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(max_length=40)),
-                ('address', models.CharField(max_length=64)),
-                ('at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scope", models.CharField(max_length=40)),
+                ("address", models.CharField(max_length=64)),
+                ("at", models.DateTimeField()),
             ],
             options={
-                'indexes': [models.Index(fields=['scope', 'address', 'at'], name='failed_attempt_window')],
+                "indexes": [
+                    models.Index(fields=["scope", "address", "at"], name="failed_attempt_window")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IdempotencyRecord',
+            name="IdempotencyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('caller', models.CharField(max_length=80)),
-                ('path', models.CharField(max_length=255)),
-                ('key', models.CharField(max_length=255)),
-                ('body_hash', models.CharField(max_length=64)),
-                ('status_code', models.PositiveSmallIntegerField()),
-                ('content_type', models.CharField(default='application/json', max_length=100)),
-                ('response_body', models.BinaryField()),
-                ('created_at', models.DateTimeField(db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("caller", models.CharField(max_length=80)),
+                ("path", models.CharField(max_length=255)),
+                ("key", models.CharField(max_length=255)),
+                ("body_hash", models.CharField(max_length=64)),
+                ("status_code", models.PositiveSmallIntegerField()),
+                ("content_type", models.CharField(default="application/json", max_length=100)),
+                ("response_body", models.BinaryField()),
+                ("created_at", models.DateTimeField(db_index=True)),
             ],
             options={
-                'verbose_name': '幂等请求记录',
-                'verbose_name_plural': '幂等请求记录',
-                'constraints': [models.UniqueConstraint(fields=('caller', 'path', 'key'), name='idempotency_scope')],
+                "verbose_name": "幂等请求记录",
+                "verbose_name_plural": "幂等请求记录",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("caller", "path", "key"), name="idempotency_scope"
+                    )
+                ],
             },
         ),
     ]

@@ -85,7 +85,9 @@ def test_local_adjustment_wins_and_survives_reload() -> None:
 
 def test_admin_override_in_provisional_year() -> None:
     calendar.load_year(2027)
-    CalendarDay.objects.create(day=date(2027, 1, 1), is_working=False, name="元旦", is_local_adjustment=True)
+    CalendarDay.objects.create(
+        day=date(2027, 1, 1), is_working=False, name="元旦", is_local_adjustment=True
+    )
     calendar.invalidate()
     assert calendar.add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)
 

@@ -6,53 +6,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Refusal',
+            name="Refusal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='申请编号')),
-                ('document_number', models.CharField(max_length=40, unique=True, verbose_name='决定书编号')),
-                ('applicant_kind', models.CharField(max_length=12)),
-                ('applicant_name', models.CharField(max_length=100, verbose_name='申请人')),
-                ('applicant_code', models.CharField(max_length=18, verbose_name='证件号码')),
-                ('reason', models.TextField(verbose_name='不予受理理由')),
-                ('refused_at', models.DateTimeField(verbose_name='决定时间')),
-                ('window_code', models.CharField(blank=True, max_length=20, verbose_name='窗口')),
-                ('clerk', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.itemversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=40, unique=True, verbose_name="申请编号")),
+                (
+                    "document_number",
+                    models.CharField(max_length=40, unique=True, verbose_name="决定书编号"),
+                ),
+                ("applicant_kind", models.CharField(max_length=12)),
+                ("applicant_name", models.CharField(max_length=100, verbose_name="申请人")),
+                ("applicant_code", models.CharField(max_length=18, verbose_name="证件号码")),
+                ("reason", models.TextField(verbose_name="不予受理理由")),
+                ("refused_at", models.DateTimeField(verbose_name="决定时间")),
+                ("window_code", models.CharField(blank=True, max_length=20, verbose_name="窗口")),
+                (
+                    "clerk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="catalog.itemversion"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '不予受理决定',
-                'verbose_name_plural': '不予受理决定',
+                "verbose_name": "不予受理决定",
+                "verbose_name_plural": "不予受理决定",
             },
         ),
         migrations.CreateModel(
-            name='SupplementNotice',
+            name="SupplementNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('notice_number', models.CharField(max_length=40, unique=True, verbose_name='告知书编号')),
-                ('bundle_code', models.CharField(blank=True, max_length=20)),
-                ('applicant_kind', models.CharField(max_length=12)),
-                ('applicant_name', models.CharField(max_length=100, verbose_name='申请人')),
-                ('applicant_code', models.CharField(max_length=18, verbose_name='证件号码')),
-                ('missing', models.JSONField(verbose_name='缺少的材料')),
-                ('issued_at', models.DateTimeField(verbose_name='告知时间')),
-                ('window_code', models.CharField(blank=True, max_length=20, verbose_name='窗口')),
-                ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.itemversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "notice_number",
+                    models.CharField(max_length=40, unique=True, verbose_name="告知书编号"),
+                ),
+                ("bundle_code", models.CharField(blank=True, max_length=20)),
+                ("applicant_kind", models.CharField(max_length=12)),
+                ("applicant_name", models.CharField(max_length=100, verbose_name="申请人")),
+                ("applicant_code", models.CharField(max_length=18, verbose_name="证件号码")),
+                ("missing", models.JSONField(verbose_name="缺少的材料")),
+                ("issued_at", models.DateTimeField(verbose_name="告知时间")),
+                ("window_code", models.CharField(blank=True, max_length=20, verbose_name="窗口")),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="catalog.itemversion"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '补正材料一次性告知书',
-                'verbose_name_plural': '补正材料一次性告知书',
+                "verbose_name": "补正材料一次性告知书",
+                "verbose_name_plural": "补正材料一次性告知书",
             },
         ),
     ]

@@ -21,7 +21,12 @@ pytestmark = pytest.mark.django_db
 
 TEMP_ID = "SF-GAHZ-013"  # 临时居民身份证申领: 户口簿 from the library, 2 review steps
 WEDNESDAY = datetime(2026, 11, 18, 10, 0, tzinfo=LOCAL_TZ)
-PERSON = {"kind": "person", "id_number": "999901199003071239", "name": "张三", "phone": "13800138000"}
+PERSON = {
+    "kind": "person",
+    "id_number": "999901199003071239",
+    "name": "张三",
+    "phone": "13800138000",
+}
 
 
 def post(client: Client, path: str, body: dict[str, Any], **headers: str) -> Any:
@@ -41,9 +46,12 @@ def first_parallel_item() -> ItemVersion:
     """An item whose first review stage has parallel tasks in two departments."""
     for version in ItemVersion.objects.filter(is_current=True).prefetch_related("steps"):
         reviews = [s for s in version.steps.all() if s.kind == "review"]
-        if len(reviews) >= 2 and reviews[0].parallel_group and (
-            reviews[1].parallel_group == reviews[0].parallel_group
-        ) and version.target in ("自然人", "both"):
+        if (
+            len(reviews) >= 2
+            and reviews[0].parallel_group
+            and (reviews[1].parallel_group == reviews[0].parallel_group)
+            and version.target in ("自然人", "both")
+        ):
             return version
     raise AssertionError("catalog has no parallel item")
 
@@ -67,7 +75,9 @@ def test_clerk_accepts_case_with_certificate_and_paper_materials(
     assert case.window_code == "A01" and case.clerk == clerk
     provided = {m.material_code: m.provided for m in case.materials.all()}
     assert provided["SF-GAHZ-013-M01"] == "certificate"
-    events = LedgerEntry.objects.filter(target=f"case:{case.number}").values_list("event", flat=True)
+    events = LedgerEntry.objects.filter(target=f"case:{case.number}").values_list(
+        "event", flat=True
+    )
     assert list(events) == ["case.accepted", "task.opened"]
 
 
@@ -109,14 +119,12 @@ def test_missing_material_gives_one_complete_notice_and_no_case(
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == "supplement_required"
-    expected = {
-        m.code
-        for m in version.materials.all()
-        if m.required and not m.is_form
-    }
+    expected = {m.code for m in version.materials.all() if m.required and not m.is_form}
     assert {m["material_id"] for m in body["missing"]} == expected
     assert not Case.objects.exists()
-    pdf = client_for(clerk).get(f"/api/v1/intake/supplement-notices/{body['notice_number']}/document")
+    pdf = client_for(clerk).get(
+        f"/api/v1/intake/supplement-notices/{body['notice_number']}/document"
+    )
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
@@ -157,8 +165,12 @@ def test_invalid_input_lists_every_bad_field(clerk: User, client_for: Any) -> No
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "intake.invalid"
-    assert {"applicant.id_number", "applicant.name", "materials.0.material_id",
-            "materials.0.provided"} <= set(body["fields"])
+    assert {
+        "applicant.id_number",
+        "applicant.name",
+        "materials.0.material_id",
+        "materials.0.provided",
+    } <= set(body["fields"])
     assert "校验位" in body["fields"]["applicant.id_number"]
 
 
@@ -180,7 +192,8 @@ def test_unknown_item_is_400(clerk: User, client_for: Any) -> None:
 def test_checksum_override_is_recorded(clerk: User, client_for: Any) -> None:
     applicant = {**PERSON, "id_number": "999901199003071238", "override_checksum": True}
     response = post(
-        client_for(clerk), "/api/v1/cases",
+        client_for(clerk),
+        "/api/v1/cases",
         {"item_code": TEMP_ID, "applicant": applicant, "materials": needed_materials(TEMP_ID)},
     )
     assert response.status_code in (200, 201), response.content
@@ -191,7 +204,8 @@ def test_checksum_override_is_recorded(clerk: User, client_for: Any) -> None:
 def test_legacy_15_digit_id_is_normalised(clerk: User, client_for: Any) -> None:
     applicant = {**PERSON, "id_number": "999901900307123"}
     response = post(
-        client_for(clerk), "/api/v1/cases",
+        client_for(clerk),
+        "/api/v1/cases",
         {"item_code": "SF-GAHZ-011", "applicant": applicant, "materials": []},
     )
     assert response.status_code == 200, response.content  # accepted as an identity
@@ -200,7 +214,9 @@ def test_legacy_15_digit_id_is_normalised(clerk: User, client_for: Any) -> None:
 
 def test_target_mismatch(clerk: User, client_for: Any) -> None:
     company = {"kind": "organisation", "credit_code": "91350100M000100Y43", "name": "示范公司"}
-    response = post(client_for(clerk), "/api/v1/cases", {"item_code": TEMP_ID, "applicant": company})
+    response = post(
+        client_for(clerk), "/api/v1/cases", {"item_code": TEMP_ID, "applicant": company}
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "intake.target_mismatch"
 
@@ -229,8 +245,12 @@ def test_idempotency_replays_and_conflicts(clerk: User, client_for: Any) -> None
     assert first.status_code == again.status_code
     assert first.json() == again.json()
     assert Case.objects.count() <= 1
-    other = post(client, "/api/v1/cases", {**body, "conditions": []} | {"tolerant": True},
-                 **{"Idempotency-Key": "k-1"})
+    other = post(
+        client,
+        "/api/v1/cases",
+        {**body, "conditions": []} | {"tolerant": True},
+        **{"Idempotency-Key": "k-1"},
+    )
     assert other.status_code == 409 and other.json()["code"] == "idempotency.conflict"
     bad_first = post(client, "/api/v1/cases", {"item_code": 1}, **{"Idempotency-Key": "k-2"})
     assert bad_first.status_code == 400
@@ -249,7 +269,8 @@ def test_citizen_applies_online_for_themselves(citizen: User, client_for: Any) -
 
 def test_citizen_cannot_apply_for_someone_else(citizen: User, client_for: Any) -> None:
     response = post(
-        client_for(citizen), "/api/v1/cases",
+        client_for(citizen),
+        "/api/v1/cases",
         {"item_code": TEMP_ID, "applicant": {**PERSON, "id_number": "999903198807150010"}},
     )
     assert response.status_code == 403
@@ -268,7 +289,11 @@ def test_anonymous_gets_401() -> None:
 
 
 def test_case_visibility(
-    clerk: User, approver: User, other_approver: User, outsider: User, citizen: User,
+    clerk: User,
+    approver: User,
+    other_approver: User,
+    outsider: User,
+    citizen: User,
     client_for: Any,
 ) -> None:
     created = post(client_for(citizen), "/api/v1/cases", {"item_code": TEMP_ID}).json()
@@ -343,10 +368,15 @@ def test_failure_inside_acceptance_leaves_no_half_case(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(ledger, "record_many", broken)
-    client = Client(raise_request_exception=False, headers=client_for(clerk).defaults.get("headers"))
+    client = Client(
+        raise_request_exception=False, headers=client_for(clerk).defaults.get("headers")
+    )
     with pytest.raises(RuntimeError):
-        post(client_for(clerk), "/api/v1/cases",
-             {"item_code": TEMP_ID, "applicant": PERSON, "materials": []})
+        post(
+            client_for(clerk),
+            "/api/v1/cases",
+            {"item_code": TEMP_ID, "applicant": PERSON, "materials": []},
+        )
     assert not Case.objects.exists() and not CaseTask.objects.exists()
     del client
 

@@ -4,54 +4,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='LedgerHead',
+            name="LedgerHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('size', models.BigIntegerField(default=0, verbose_name='条目数')),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("size", models.BigIntegerField(default=0, verbose_name="条目数")),
             ],
             options={
-                'verbose_name': '账本头',
-                'verbose_name_plural': '账本头',
+                "verbose_name": "账本头",
+                "verbose_name_plural": "账本头",
             },
         ),
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('index', models.BigIntegerField(primary_key=True, serialize=False, verbose_name='序号')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('event', models.CharField(max_length=64, verbose_name='事件')),
-                ('actor', models.CharField(max_length=80, verbose_name='操作者')),
-                ('target', models.CharField(max_length=120, verbose_name='对象')),
-                ('payload', models.JSONField(default=dict, verbose_name='内容')),
-                ('leaf_hash', models.BinaryField(max_length=32, verbose_name='叶哈希')),
+                (
+                    "index",
+                    models.BigIntegerField(primary_key=True, serialize=False, verbose_name="序号"),
+                ),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                ("event", models.CharField(max_length=64, verbose_name="事件")),
+                ("actor", models.CharField(max_length=80, verbose_name="操作者")),
+                ("target", models.CharField(max_length=120, verbose_name="对象")),
+                ("payload", models.JSONField(default=dict, verbose_name="内容")),
+                ("leaf_hash", models.BinaryField(max_length=32, verbose_name="叶哈希")),
             ],
             options={
-                'verbose_name': '账本条目',
-                'verbose_name_plural': '账本条目',
-                'ordering': ['index'],
-                'indexes': [models.Index(fields=['target', 'index'], name='ledger_entry_target'), models.Index(fields=['event', 'at'], name='ledger_entry_event_at')],
+                "verbose_name": "账本条目",
+                "verbose_name_plural": "账本条目",
+                "ordering": ["index"],
+                "indexes": [
+                    models.Index(fields=["target", "index"], name="ledger_entry_target"),
+                    models.Index(fields=["event", "at"], name="ledger_entry_event_at"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LedgerNode',
+            name="LedgerNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField()),
-                ('position', models.BigIntegerField()),
-                ('hash', models.BinaryField(max_length=32)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.PositiveSmallIntegerField()),
+                ("position", models.BigIntegerField()),
+                ("hash", models.BinaryField(max_length=32)),
             ],
             options={
-                'verbose_name': '账本子树哈希',
-                'verbose_name_plural': '账本子树哈希',
-                'constraints': [models.UniqueConstraint(fields=('level', 'position'), name='ledger_node_coordinate')],
+                "verbose_name": "账本子树哈希",
+                "verbose_name_plural": "账本子树哈希",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("level", "position"), name="ledger_node_coordinate"
+                    )
+                ],
             },
         ),
     ]

@@ -18,6 +18,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = services.load_catalog(directory=options["dir"])
-        self.stdout.write(
-            "事项目录已导入：" + "，".join(f"{k} {v}" for k, v in counts.items())
-        )
+        self.stdout.write("事项目录已导入：" + "，".join(f"{k} {v}" for k, v in counts.items()))
