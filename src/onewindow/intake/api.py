@@ -160,7 +160,6 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> tuple[int, dict
         {
             **cases.case_detail(c, with_events=False),
             "status": "accepted",
-            "case_status": c.status,
             "receipt_url": f"/api/v1/cases/{c.number}/receipt",
         }
         for c in outcome.cases

@@ -520,8 +520,3 @@ def snapshot_of(
             for code, e in evaluations.items()
         },
     )
-
-
-def provided_choices() -> list[tuple[str, str]]:
-    """The hand-in choices a page offers for a material that is needed."""
-    return [(Provided.PAPER, "纸质"), (Provided.ELECTRONIC, "电子")]

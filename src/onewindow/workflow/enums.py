@@ -18,7 +18,17 @@ class CaseStatus(models.TextChoices):
 
 
 CASE_TRANSITIONS: dict[str, frozenset[str]] = {
-    CaseStatus.ACCEPTED: frozenset({CaseStatus.IN_REVIEW, CaseStatus.WITHDRAWN}),
+    # A case stays "accepted" until the back office first acts on it.
+    CaseStatus.ACCEPTED: frozenset(
+        {
+            CaseStatus.IN_REVIEW,
+            CaseStatus.SUPPLEMENT,
+            CaseStatus.SUSPENDED,
+            CaseStatus.APPROVED,
+            CaseStatus.REJECTED,
+            CaseStatus.WITHDRAWN,
+        }
+    ),
     CaseStatus.IN_REVIEW: frozenset(
         {
             CaseStatus.SUPPLEMENT,

@@ -98,7 +98,7 @@ def open_case(*, new: NewCase, actor: User) -> Case:
         promised_due_on=promised.on,
         legal_due_on=legal.on,
         due_is_provisional=promised.is_provisional or legal.is_provisional,
-        status=CaseStatus.IN_REVIEW,
+        status=CaseStatus.ACCEPTED,
         is_tolerant=new.is_tolerant,
         supplement_due_on=new.supplement_due_on,
         conditions=new.conditions,
