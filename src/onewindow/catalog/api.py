@@ -116,9 +116,7 @@ def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
 def list_bundles(
     request: HttpRequest, page: int | None = None, page_size: int | None = None
 ) -> dict[str, Any]:
-    return paginate(
-        selectors.list_bundles(), page, page_size, _bundle_bodies
-    )
+    return paginate(selectors.list_bundles(), page, page_size, _bundle_bodies)
 
 
 @router.get("/bundles/{code}", auth=None, summary="一件事套餐详情")

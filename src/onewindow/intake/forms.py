@@ -83,31 +83,29 @@ class Snapshot:
 
     @classmethod
     def loads(cls, raw: str) -> Snapshot | None:
+        """The snapshot a page carried, or None when it is missing or malformed."""
         try:
             data = json.loads(raw)
         except ValueError:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("sig"), str):
             return None
-        materials = data.get("m") if isinstance(data.get("m"), dict) else {}
-        fields_ = data.get("f") if isinstance(data.get("f"), dict) else {}
-        return cls(
-            signature=data["sig"],
-            materials={
-                str(k): [str(x) for x in v][:2]
-                for k, v in materials.items()
-                if isinstance(v, list) and len(v) >= 2
-            },
-            fields={
-                str(k): [
-                    [None if x is None else str(x) for x in row][:3]
-                    for row in v
-                    if isinstance(row, list) and len(row) >= 3
-                ]
-                for k, v in fields_.items()
-                if isinstance(v, list)
-            },
-        )
+        raw_materials, raw_fields = data.get("m"), data.get("f")
+        materials: dict[str, list[str]] = {}
+        if isinstance(raw_materials, dict):
+            for code, row in raw_materials.items():
+                if isinstance(row, list) and len(row) >= 2:
+                    materials[str(code)] = [str(x) for x in row[:2]]
+        fields_: dict[str, list[list[str | None]]] = {}
+        if isinstance(raw_fields, dict):
+            for code, rows in raw_fields.items():
+                if isinstance(rows, list):
+                    fields_[str(code)] = [
+                        [None if x is None else str(x) for x in row[:3]]
+                        for row in rows
+                        if isinstance(row, list) and len(row) >= 3
+                    ]
+        return cls(signature=data["sig"], materials=materials, fields=fields_)
 
 
 @dataclass
@@ -139,9 +137,13 @@ class WindowState:
         return bool(self.item_code or self.bundle_code)
 
     @property
+    def number(self) -> str:
+        """The identity number typed for the chosen kind of applicant."""
+        return self.credit_code if self.is_organisation else self.id_number
+
+    @property
     def has_applicant(self) -> bool:
-        number = self.credit_code if self.is_organisation else self.id_number
-        return bool(number and self.name)
+        return bool(self.number and self.name)
 
     def named_parties(self) -> list[tuple[int, PartyRow]]:
         """Non-blank party rows with their position on the page."""
@@ -186,12 +188,11 @@ class WindowState:
 
     def signature(self) -> str:
         """Identifies what a preview depends on; a snapshot for other inputs is ignored."""
-        number = self.credit_code if self.is_organisation else self.id_number
         parties = ",".join(f"{p.role}:{p.id_number}" for _, p in self.named_parties())
         return "|".join(
             [
                 self.kind,
-                number.upper(),
+                self.number.upper(),
                 self.item_code,
                 self.bundle_code,
                 ",".join(sorted(self.conditions)),
@@ -252,7 +253,9 @@ def parse_window(data: QueryDict) -> WindowState:
     )
     if chosen := _text(data, "choose_item", 40):
         state.item_code, state.bundle_code, state.conditions = chosen, "", []
-    elif chosen := _text(data, "choose_bundle", 20):
+    elif chosen := _text(data, "choose_bundle", 20) or (
+        _text(data, "bundle_pick", 20) if "pick_bundle" in data else ""
+    ):
         state.item_code, state.bundle_code, state.conditions = "", chosen, []
     elif "clear_item" in data:
         state.item_code, state.bundle_code, state.conditions = "", "", []
@@ -502,9 +505,7 @@ def build_checklists(
     return out
 
 
-def snapshot_of(
-    signature: str, evaluations: Mapping[str, services.Evaluation]
-) -> Snapshot | None:
+def snapshot_of(signature: str, evaluations: Mapping[str, services.Evaluation]) -> Snapshot | None:
     """The display snapshot of a fresh preview (None when there was none)."""
     if not evaluations:
         return None
@@ -516,7 +517,6 @@ def snapshot_of(
             for v in e.materials
         },
         fields={
-            code: [[f.name, f.value, f.source] for f in e.fields]
-            for code, e in evaluations.items()
+            code: [[f.name, f.value, f.source] for f in e.fields] for code, e in evaluations.items()
         },
     )

@@ -244,7 +244,7 @@ def _check_char_ok(spec: ApplicantInput, code: str) -> bool:
 
 def _id_message(exc: ids.InvalidIdentifier) -> str:
     if exc.problem == ids.IdProblem.CHECK_CHAR:
-        return exc.message + "；如核对原件无误，可由窗口人员确认后继续（override_checksum）"
+        return exc.message + "；如核对证件原件无误，可由窗口人员人工确认校验位后继续"
     return exc.message
 
 

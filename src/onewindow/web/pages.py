@@ -8,7 +8,7 @@ about what a user may see are made by each app's ``access`` module.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import update_wrapper
 from typing import Concatenate, ParamSpec
 from urllib.parse import quote
 
@@ -48,15 +48,17 @@ def roles_required(*roles: str) -> Callable[[PageView[P]], PageView[P]]:
     """
 
     def decorator(view: PageView[P]) -> PageView[P]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        inner = map_domain_errors(view)
+
+        def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             user = current_user(request)
             if user is None:
                 return redirect_to_login(request.get_full_path())
             if roles and not user.has_role(*roles):
                 raise PermissionDenied("当前账号无权访问此页面")
-            return map_domain_errors(view)(request, *args, **kwargs)
+            return inner(request, *args, **kwargs)
 
+        update_wrapper(wrapped, view)
         return wrapped
 
     return decorator
@@ -65,8 +67,7 @@ def roles_required(*roles: str) -> Callable[[PageView[P]], PageView[P]]:
 def map_domain_errors(view: PageView[P]) -> PageView[P]:
     """Raise Django's 404/403 for the domain's NotFound/PermissionDenied errors."""
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except errors.NotFound as exc:
@@ -76,6 +77,7 @@ def map_domain_errors(view: PageView[P]) -> PageView[P]:
         except errors.NotAuthenticated:
             return redirect_to_login(request.get_full_path())
 
+    update_wrapper(wrapped, view)
     return wrapped
 
 

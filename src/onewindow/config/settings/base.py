@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "onewindow.datahub",
     "onewindow.workflow",
     "onewindow.intake",
+    "onewindow.web",
+    "onewindow.demo",
 ]
 
 MIDDLEWARE = [

@@ -101,4 +101,4 @@ def days_text(value: object) -> str:
         days = int(str(value))
     except ValueError:
         return str(value or "")
-    return "即办" if days == 0 else f"{days}个工作日"
+    return "即办" if days == 0 else f"{days} 个工作日"

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connections
 
 from onewindow.config.env import env_int
 
@@ -63,8 +62,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write("首次运行，正在生成演示数据……")
             call_command("seed_demo", stdout=self.stdout)
-        # The children open their own connections; SQLite in WAL mode lets them share the file.
-        connections.close_all()
 
         children: list[tuple[str, subprocess.Popen[bytes]]] = []
         previous_handler = signal.signal(signal.SIGTERM, _exit_on_sigterm)

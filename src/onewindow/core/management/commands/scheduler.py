@@ -28,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError("--interval 必须大于 0")
         scheduler.autodiscover()
         if options["once"]:
-            self._tick()
+            self._tick(reconnect=False)
             return
         stop = threading.Event()
 
@@ -40,20 +40,23 @@ class Command(BaseCommand):
         names = "、".join(f"{j.name}（{j.period}）" for j in scheduler.jobs()) or "无"
         self.stdout.write(f"定时任务调度已启动，每 {interval:g} 秒一轮；已登记：{names}")
         while not stop.is_set():
-            self._tick()
+            self._tick(reconnect=True)
             # Wake at the next multiple of the interval so that ticks fall early in each minute
             # rather than drifting across period boundaries.
             delay = interval - (clock.now().timestamp() % interval)
             stop.wait(delay)
         self.stdout.write("定时任务调度已停止")
 
-    def _tick(self) -> None:
-        # A long-lived loop must not keep a connection the database has since dropped.
-        close_old_connections()
+    def _tick(self, *, reconnect: bool) -> None:
+        # A long-lived loop must not keep a connection the database has since dropped; a single
+        # tick (``--once``, possibly inside a caller's transaction) leaves connections alone.
+        if reconnect:
+            close_old_connections()
         try:
             enqueued = scheduler.tick()
         finally:
-            close_old_connections()
+            if reconnect:
+                close_old_connections()
         if enqueued:
             self.stdout.write(
                 f"{clock.local(clock.now()):%Y-%m-%d %H:%M:%S} 已入队：" + "、".join(enqueued)
