@@ -4,9 +4,9 @@ For each database (SQLite, then PostgreSQL) the script prepares a fresh ``ONEWIN
 (migrate, load_catalog, one clerk with an API token), starts gunicorn (2 sync workers) on a free
 local port and drives ``POST /api/v1/cases`` from N client threads for a warm-up and a measured
 window. It reports accepted cases/s, latency percentiles and the CPU spent by the server, the
-load generator and (PostgreSQL) the database cluster, plus pgbench's TPC-B TPS on the same
-PostgreSQL server as a yardstick for the hardware. Results: a table on stdout and a JSON file
-under ``bench/results/``.
+load generator and the PostgreSQL processes serving the bench database, plus pgbench's TPC-B TPS
+on the same PostgreSQL server as a yardstick for the hardware. Results: a table on stdout and a
+JSON file under ``bench/results/``.
 
 Run: ``.venv/bin/python bench/intake.py [--duration 20] [--clients 16] [--only postgres]``.
 """
@@ -305,7 +305,8 @@ def client_loop(
     log: ClientLog,
     errors: ErrorBodies,
 ) -> None:
-    """Post cases back to back until ``stop_at`` on one (re-opened as needed) connection."""
+    """Post cases back to back until ``stop_at``. Sync workers close the connection after each
+    response; ``HTTPConnection`` then reconnects on the next request, inside the timed span."""
     rng = random.Random()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     turn = offset
@@ -677,8 +678,8 @@ def drop_database(server: PgTarget, name: str) -> None:
         )
 
 
-def postgres_version(server: PgTarget) -> str:
-    with psycopg.connect(server.with_db("postgres").text(), autocommit=True) as conn:
+def postgres_version(database: PgTarget) -> str:
+    with psycopg.connect(database.text(), autocommit=True) as conn:
         row = conn.execute("SHOW server_version").fetchone()
     return str(row[0]) if row else "?"
 
@@ -876,6 +877,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, raise_on_sigterm)
     started = dt.datetime.now().astimezone()
+    loadavg_at_start = Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3]
     stamp = started.strftime("%Y%m%dT%H%M%S")
     json_path: Path = args.json or RESULTS_DIR / f"intake-{stamp}.json"
     plans = load_item_plans()
@@ -925,9 +927,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 create_database(target, pgbench_db)
                 cleanup.callback(drop_database, target, pgbench_db)
                 pgbench = run_pgbench(target, pgbench_db, args.clients, args.duration)
-        except BenchError as exc:
+        except (BenchError, psycopg.Error) as exc:
             print(f"\n错误 / error: {exc}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt:
+            print("\n已中断，正在清理 / interrupted, cleaning up", file=sys.stderr)
+            return 130
 
     print_table(results, pgbench)
     verdict = target_verdict(results)
@@ -948,8 +953,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "cores": CORES,
             "python": platform.python_version(),
             "platform": platform.platform(),
-            "loadavg_at_start": Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3],
+            "loadavg_at_start": loadavg_at_start,
             "git_commit": git_commit(),
+            # Sync workers close the connection after every response (--keep-alive only
+            # applies to other worker classes), so each client reconnects per request.
             "gunicorn": "--workers 2 --threads 1 --worker-class sync --keep-alive 5",
             "settings": "onewindow.config.settings.prod",
             "items": [p.code for p in plans],
