@@ -78,3 +78,13 @@ def client_for() -> Any:
         return api_client(user)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches() -> None:
+    """Per-process caches must not carry rows across tests' rolled-back transactions."""
+    from onewindow.catalog.selectors import clear_version_cache
+    from onewindow.core import calendar
+
+    clear_version_cache()
+    calendar.invalidate()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from django.db.models import Prefetch, Q, QuerySet
 
-from onewindow.catalog.models import Bundle, BundleItem, ItemVersion, Step
+from onewindow.catalog.models import Bundle, BundleItem, Item, ItemVersion, Material, Step
 from onewindow.catalog.services import initials_of
 from onewindow.catalog.stages import Stage, build_stages
 
@@ -82,3 +85,53 @@ def list_bundles() -> QuerySet[Bundle]:
 
 def get_bundle(code: str) -> Bundle | None:
     return list_bundles().filter(code=code).first()
+
+
+# Published versions never change (editing publishes a new one), so a process may keep the
+# fully prefetched version by primary key and only ask which version is current. The TTL is a
+# safety net for rows edited outside the services (the demo seed marks non-key materials).
+_VERSION_TTL_SECONDS = 300.0
+_version_cache: dict[int, tuple[float, ItemVersion]] = {}
+_version_lock = threading.Lock()
+
+
+def clear_version_cache() -> None:
+    """Forget cached versions (tests, and after editing rows in place)."""
+    with _version_lock:
+        _version_cache.clear()
+
+
+def _load_version(pk: int) -> ItemVersion:
+    return (
+        ItemVersion.objects.select_related("item", "department")
+        .prefetch_related(
+            Prefetch(
+                "materials",
+                queryset=Material.objects.select_related("certificate_type").order_by(
+                    "position"
+                ),
+            ),
+            Prefetch("steps", queryset=Step.objects.select_related("department")),
+            "form_fields",
+        )
+        .get(pk=pk)
+    )
+
+
+def get_current_version(code: str) -> ItemVersion | None:
+    """The current version of an item with materials, steps (with departments) and form fields.
+
+    One query to find the current version; its content comes from a per-process cache.
+    """
+    pk = Item.objects.filter(code=code).values_list("current_version_id", flat=True).first()
+    if pk is None:
+        return None
+    now = time.monotonic()
+    with _version_lock:
+        hit = _version_cache.get(pk)
+    if hit is not None and now - hit[0] < _VERSION_TTL_SECONDS:
+        return hit[1]
+    version = _load_version(pk)
+    with _version_lock:
+        _version_cache[pk] = (now, version)
+    return version

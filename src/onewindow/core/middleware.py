@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import rfc8785
 from django.conf import settings
@@ -61,7 +61,6 @@ class IdempotencyMiddleware:
             with transaction.atomic():
                 response = self.get_response(request)
                 if 200 <= response.status_code < 300 and not response.streaming:
-                    IdempotencyRecord.objects.filter(**scope, created_at__lte=cutoff).delete()
                     IdempotencyRecord.objects.create(
                         **scope,
                         body_hash=digest,
@@ -79,9 +78,12 @@ class IdempotencyMiddleware:
             raise
         return response
 
-    def _replay(self, scope: dict[str, str], digest: str, cutoff: object) -> HttpResponse | None:
-        record = IdempotencyRecord.objects.filter(**scope, created_at__gt=cutoff).first()
+    def _replay(self, scope: dict[str, str], digest: str, cutoff: datetime) -> HttpResponse | None:
+        record = IdempotencyRecord.objects.filter(**scope).first()
         if record is None:
+            return None
+        if record.created_at <= cutoff:  # expired: the key may be used afresh
+            record.delete()
             return None
         if record.body_hash != digest:
             return error_response(409, "idempotency.conflict", "同一幂等键已用于不同的请求内容")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from onewindow.accounts.access import require_roles
 from onewindow.accounts.auth import request_user
@@ -127,7 +127,7 @@ def preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
 
 
 @router.post("/cases", summary="申请受理（窗口或网上）", response={200: dict, 201: dict})
-def create_case(request: HttpRequest, payload: ApplicationIn) -> tuple[int, dict[str, Any]]:
+def create_case(request: HttpRequest, payload: ApplicationIn) -> Status:
     user = _caller(request, payload.applicant)
     outcome = services.submit_application(
         app=services.Application(
@@ -145,17 +145,20 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> tuple[int, dict
         actor=user,
     )
     if outcome.notice is not None:
-        return 200, {
-            "status": "supplement_required",
-            "notice_number": outcome.notice.notice_number,
-            "missing": [
-                {"material_id": m.material_id, "name": m.name, "item_code": m.item_code}
-                for m in outcome.missing
-            ],
-            "document_url": (
-                f"/api/v1/intake/supplement-notices/{outcome.notice.notice_number}/document"
-            ),
-        }
+        return Status(
+            200,
+            {
+                "status": "supplement_required",
+                "notice_number": outcome.notice.notice_number,
+                "missing": [
+                    {"material_id": m.material_id, "name": m.name, "item_code": m.item_code}
+                    for m in outcome.missing
+                ],
+                "document_url": (
+                    f"/api/v1/intake/supplement-notices/{outcome.notice.notice_number}/document"
+                ),
+            },
+        )
     bodies = [
         {
             **cases.case_detail(c, with_events=False),
@@ -165,12 +168,14 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> tuple[int, dict
         for c in outcome.cases
     ]
     if payload.bundle_code:
-        return 201, {"group_number": outcome.group_number, "status": "accepted", "cases": bodies}
-    return 201, bodies[0]
+        return Status(
+            201, {"group_number": outcome.group_number, "status": "accepted", "cases": bodies}
+        )
+    return Status(201, bodies[0])
 
 
 @router.post("/intake/refusals", summary="不予受理", response={201: dict})
-def refuse(request: HttpRequest, payload: RefusalIn) -> tuple[int, dict[str, Any]]:
+def refuse(request: HttpRequest, payload: RefusalIn) -> Status:
     user = require_roles(request_user(request), "clerk")
     refusal = services.refuse_application(
         item_code=payload.item_code,
@@ -178,13 +183,16 @@ def refuse(request: HttpRequest, payload: RefusalIn) -> tuple[int, dict[str, Any
         reason=payload.reason,
         actor=user,
     )
-    return 201, {
-        "number": refusal.number,
-        "document_number": refusal.document_number,
-        "reason": refusal.reason,
-        "refused_at": refusal.refused_at,
-        "document_url": f"/api/v1/intake/refusals/{refusal.number}/document",
-    }
+    return Status(
+        201,
+        {
+            "number": refusal.number,
+            "document_number": refusal.document_number,
+            "reason": refusal.reason,
+            "refused_at": refusal.refused_at,
+            "document_url": f"/api/v1/intake/refusals/{refusal.number}/document",
+        },
+    )
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:

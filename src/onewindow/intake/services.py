@@ -17,6 +17,7 @@ from django.db import transaction
 
 from onewindow.accounts.models import User
 from onewindow.catalog.enums import Target
+from onewindow.catalog import selectors as catalog
 from onewindow.catalog.models import Bundle, Item, ItemVersion, Material
 from onewindow.core import calendar, clock, ids, sequences
 from onewindow.datahub import selectors as registry
@@ -138,12 +139,7 @@ class Outcome:
 
 def current_version(item_code: str) -> ItemVersion:
     """The current version of an item with its materials, steps and form fields."""
-    version = (
-        ItemVersion.objects.select_related("item", "department")
-        .prefetch_related("materials__certificate_type", "steps__department", "form_fields")
-        .filter(item__code=item_code, is_current=True)
-        .first()
-    )
+    version = catalog.get_current_version(item_code)
     if version is None:
         raise UnknownItem(fields={"item_code": "事项不存在"})
     return version
@@ -384,10 +380,12 @@ def _resolve(app: Application, actor: User) -> tuple[Resolved, list[ItemVersion]
             versions = [current_version(c) for c in codes]
     elif not app.item_code:
         errors["item_code"] = "请选择事项"
-    elif not Item.objects.filter(code=app.item_code).exists():
-        errors["item_code"] = "事项不存在"
     else:
-        versions = [current_version(app.item_code)]
+        found = catalog.get_current_version(app.item_code)
+        if found is None:
+            errors["item_code"] = "事项不存在"
+        else:
+            versions = [found]
     spec = app.applicant if app.applicant is not None else applicant_for_user(actor)
     resolved = resolve_applicant(spec, errors)
     known = {m.code: m for v in versions for m in v.materials.all()}
@@ -590,10 +588,10 @@ def refuse_application(
     version: ItemVersion | None = None
     if not item_code:
         errors["item_code"] = "请选择事项"
-    elif not Item.objects.filter(code=item_code).exists():
-        errors["item_code"] = "事项不存在"
     else:
-        version = current_version(item_code)
+        version = catalog.get_current_version(item_code)
+        if version is None:
+            errors["item_code"] = "事项不存在"
     if not reason.strip():
         errors["reason"] = "请填写不予受理的理由"
     elif len(reason) > 2000:

@@ -80,7 +80,7 @@ def open_case(*, new: NewCase, actor: User) -> Case:
         number=allocate_case_number(region, today),
         group_number=new.group_number,
         region_code=region,
-        item_id=version.item_id,
+        item=version.item,
         item_version=version,
         applicant_kind=new.applicant.kind,
         person=new.applicant.person,
@@ -105,7 +105,7 @@ def open_case(*, new: NewCase, actor: User) -> Case:
         form_data=new.form_data,
         form_missing=new.form_missing,
     )
-    CaseMaterial.objects.bulk_create(
+    materials = CaseMaterial.objects.bulk_create(
         CaseMaterial(
             case=case,
             material_code=m.material_code,
@@ -116,9 +116,8 @@ def open_case(*, new: NewCase, actor: User) -> Case:
         )
         for m in new.materials
     )
-    review_steps = [
-        s for s in version.steps.select_related("department").all() if s.kind == "review"
-    ]
+    # Steps come prefetched with their departments (catalog.selectors.get_current_version).
+    review_steps = [s for s in version.steps.all() if s.kind == "review"]
     tasks: list[CaseTask] = []
     for stage in build_stages(review_steps):
         for step in stage.steps:
@@ -177,5 +176,9 @@ def open_case(*, new: NewCase, actor: User) -> Case:
         if t.status == TaskStatus.OPEN
     ]
     ledger.record_many(events)
-    case._prefetched_objects_cache = {"tasks": tasks}  # type: ignore[attr-defined]  # avoid a re-read
+    # The response reads tasks and materials right away: hand it what was just written.
+    case._prefetched_objects_cache = {  # type: ignore[attr-defined]  # Django's own cache slot
+        "tasks": tasks,
+        "materials": materials,
+    }
     return case

@@ -395,3 +395,30 @@ def test_case_keeps_its_item_version(clerk: User, citizen: User, client_for: Any
     guide = Client().get(f"/api/v1/items/{TEMP_ID}").json()
     assert guide["fee"] == "免费" and guide["version"] == new.version
     assert date.today() is not None
+
+
+def test_acceptance_query_count_does_not_grow_with_materials(
+    clerk: User, client_for: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(clerk)
+    counts = []
+    for code in ("SF-GAHZ-013", "SF-GAHZ-011"):
+        body = {
+            "item_code": code,
+            "applicant": {**PERSON, "id_number": "999903198807150010"},
+            "materials": [
+                {"material_id": m.code, "provided": "paper"}
+                for m in ItemVersion.objects.get(item__code=code, is_current=True).materials.all()
+                if not m.is_form
+            ],
+        }
+        post(client, "/api/v1/cases", body)  # warms the per-process catalog cache
+        with CaptureQueriesContext(connection) as queries:
+            response = post(client, "/api/v1/cases", body)
+        assert response.status_code == 201, response.content
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert counts[0] <= 24
