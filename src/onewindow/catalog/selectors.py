@@ -107,9 +107,7 @@ def _load_version(pk: int) -> ItemVersion:
         .prefetch_related(
             Prefetch(
                 "materials",
-                queryset=Material.objects.select_related("certificate_type").order_by(
-                    "position"
-                ),
+                queryset=Material.objects.select_related("certificate_type").order_by("position"),
             ),
             Prefetch("steps", queryset=Step.objects.select_related("department")),
             "form_fields",

@@ -16,9 +16,9 @@ from django.conf import settings
 from django.db import transaction
 
 from onewindow.accounts.models import User
-from onewindow.catalog.enums import Target
 from onewindow.catalog import selectors as catalog
-from onewindow.catalog.models import Bundle, Item, ItemVersion, Material
+from onewindow.catalog.enums import Target
+from onewindow.catalog.models import Bundle, ItemVersion, Material
 from onewindow.core import calendar, clock, ids, sequences
 from onewindow.datahub import selectors as registry
 from onewindow.datahub import services as datahub

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
+
 from onewindow.accounts.models import User
+from onewindow.core import ids, ratelimit
+from onewindow.core.errors import TooManyRequests
 from onewindow.workflow import selectors
 from onewindow.workflow.errors import CaseNotFound
 from onewindow.workflow.models import Case
@@ -34,4 +40,26 @@ def case_for_user(user: User, number: str) -> Case:
     case = selectors.get_case(number)
     if case is None or not can_see_case(user, case):
         raise CaseNotFound()
+    return case
+
+
+PROGRESS_SCOPE = "progress"
+
+
+def case_for_progress(number: str, verify: str, address: str) -> Case:
+    """The case behind the public progress view (no login): the number and the last four
+    characters of the applicant's ID or credit code must match.
+
+    Every wrong try from ``address`` counts, whichever door (page or API) it came through;
+    past the configured limit an hour the address gets TooManyRequests. An unknown number and
+    a wrong code look the same (CaseNotFound).
+    """
+    window = timedelta(hours=1)
+    limit = int(settings.ONEWINDOW["PROGRESS_WRONG_TRIES_PER_HOUR"])
+    if ratelimit.is_blocked(PROGRESS_SCOPE, address, limit=limit, window=window):
+        raise TooManyRequests("查询码错误次数过多，请一小时后再试")
+    case = selectors.get_case(number) if 0 < len(number) <= 40 else None
+    if case is None or not verify or ids.last4(case.applicant_code) != verify.strip().upper():
+        ratelimit.record_failure(PROGRESS_SCOPE, address, window=window)
+        raise CaseNotFound("办件不存在或查询码不正确")
     return case

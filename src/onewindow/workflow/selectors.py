@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from onewindow.accounts.models import User
 from onewindow.core import calendar, clock
 from onewindow.ledger import selectors as ledger
 from onewindow.ledger.models import LedgerEntry
@@ -136,3 +137,19 @@ def progress_detail(case: Case) -> dict[str, object]:
             {"at": e.at, "type": e.event, "ledger_index": e.index} for e in list_case_events(case)
         ],
     }
+
+
+def list_cases_for_applicant(user: User) -> QuerySet[Case]:
+    """Cases the user applied for (as its person or organisation) or submitted, newest first."""
+    mine = Q(submitted_by=user)
+    person = getattr(user, "person", None)
+    if person is not None:
+        mine |= Q(person=person)
+    organisation = getattr(user, "organisation", None)
+    if organisation is not None:
+        mine |= Q(organisation=organisation)
+    return (
+        Case.objects.filter(mine)
+        .select_related("item_version", "item_version__department")
+        .order_by("-accepted_at")
+    )

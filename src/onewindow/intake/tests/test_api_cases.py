@@ -397,9 +397,7 @@ def test_case_keeps_its_item_version(clerk: User, citizen: User, client_for: Any
     assert date.today() is not None
 
 
-def test_acceptance_query_count_does_not_grow_with_materials(
-    clerk: User, client_for: Any
-) -> None:
+def test_acceptance_query_count_does_not_grow_with_materials(clerk: User, client_for: Any) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
