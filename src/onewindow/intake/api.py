@@ -46,8 +46,11 @@ class PreviewIn(Schema):
     purpose: str = ""
 
 
-class ApplicationIn(PreviewIn):
+class BundlePreviewIn(PreviewIn):
     bundle_code: str = ""
+
+
+class ApplicationIn(BundlePreviewIn):
     materials: list[MaterialIn] = Field(default_factory=list)
     form: dict[str, Any] = Field(default_factory=dict)
     tolerant: bool = False
@@ -87,18 +90,7 @@ def _own(user: User, payload_applicant: ApplicantIn | None) -> ApplicantIn | Non
     return payload_applicant if user.has_role("clerk") else None
 
 
-@router.post("/intake/preview", summary="受理预审：材料清单与表单预填")
-def preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
-    user = _caller(request, payload.applicant)
-    evaluation = services.preview_application(
-        app=services.Application(
-            applicant=_applicant(_own(user, payload.applicant)),
-            item_code=payload.item_code,
-            conditions=payload.conditions,
-            purpose=payload.purpose,
-        ),
-        actor=user,
-    )
+def _preview_body(evaluation: services.Evaluation) -> dict[str, Any]:
     return {
         "item_code": evaluation.version.item.code,
         "version": evaluation.version.version,
@@ -124,6 +116,27 @@ def preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
             ]
         },
     }
+
+
+@router.post("/intake/preview", summary="受理预审：材料清单与表单预填")
+def preview(request: HttpRequest, payload: BundlePreviewIn) -> dict[str, Any]:
+    user = _caller(request, payload.applicant)
+    evaluations = services.preview_applications(
+        app=services.Application(
+            applicant=_applicant(_own(user, payload.applicant)),
+            item_code="" if payload.bundle_code else payload.item_code,
+            bundle_code=payload.bundle_code,
+            conditions=payload.conditions,
+            purpose=payload.purpose,
+        ),
+        actor=user,
+    )
+    if payload.bundle_code:
+        return {
+            "bundle_code": payload.bundle_code,
+            "items": [_preview_body(e) for e in evaluations],
+        }
+    return _preview_body(evaluations[0])
 
 
 @router.post("/cases", summary="申请受理（窗口或网上）", response={200: dict, 201: dict})

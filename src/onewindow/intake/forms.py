@@ -168,9 +168,13 @@ class WindowState:
             for code in self.received
         ]
 
-    def preview(self, item_code: str) -> services.Application:
+    def preview(self) -> services.Application:
+        """The chosen item or bundle for the checklist preview."""
         return services.Application(
-            applicant=self.applicant(), item_code=item_code, conditions=list(self.conditions)
+            applicant=self.applicant(),
+            item_code="" if self.bundle_code else self.item_code,
+            bundle_code=self.bundle_code,
+            conditions=list(self.conditions),
         )
 
     def application(self, *, tolerant: bool, with_materials: bool) -> services.Application:

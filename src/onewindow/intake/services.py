@@ -410,14 +410,29 @@ def preview_application(*, app: Application, actor: User) -> Evaluation:
     Each certificate read is logged with its purpose (default ``受理预审：<事项名称>``).
     Raises InvalidApplication, UnknownItem, TargetMismatch.
     """
-    resolved, versions, _ = _resolve(app, actor)
-    evaluation = evaluate(versions[0], resolved, app.conditions)
-    datahub.log_reads(
-        actor=actor,
-        reads=evaluation.reads,
-        purpose=app.purpose.strip() or f"受理预审：{versions[0].name}",
-    )
-    return evaluation
+    return preview_applications(app=app, actor=actor)[0]
+
+
+def preview_applications(*, app: Application, actor: User) -> list[Evaluation]:
+    """The checklist of an item, or of every item of a 一件事 bundle (``bundle_code``), for one
+    applicant; the applicant is checked once and the reads are logged once per certificate
+    (default purpose ``受理预审：<事项或套餐名称>``). Raises as :func:`preview_application`.
+    """
+    resolved, versions, bundle_code = _resolve(app, actor)
+    evaluations = [evaluate(v, resolved, app.conditions) for v in versions]
+    name = versions[0].name
+    if bundle_code:
+        name = Bundle.objects.filter(code=bundle_code).values_list("name", flat=True).first() or ""
+    seen: set[str] = set()
+    reads: list[datahub.Read] = []
+    for evaluation in evaluations:
+        for read in evaluation.reads:
+            key = read.certificate.identifier if read.certificate else read.what
+            if key not in seen:
+                seen.add(key)
+                reads.append(read)
+    datahub.log_reads(actor=actor, reads=reads, purpose=app.purpose.strip() or f"受理预审：{name}")
+    return evaluations
 
 
 def _channel_of(actor: User) -> str:

@@ -138,10 +138,8 @@ def window_checklist(request: HttpRequest) -> HttpResponse:
         try:
             access.check_applicant_allowed(user, state.number)
             evaluations = {
-                g.item.code: services.preview_application(
-                    app=state.preview(g.item.code), actor=user
-                )
-                for g in guides
+                e.version.item.code: e
+                for e in services.preview_applications(app=state.preview(), actor=user)
             }
         except BadInput as exc:
             errors = forms.page_errors(

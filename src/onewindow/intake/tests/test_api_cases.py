@@ -420,3 +420,30 @@ def test_acceptance_query_count_does_not_grow_with_materials(clerk: User, client
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert counts[0] <= 24
+
+
+def test_bundle_preview_lists_every_item_and_logs_each_read_once(
+    clerk: User, citizen_person: Person, client_for: Any
+) -> None:
+    from onewindow.datahub.models import DataAccess
+
+    response = post(
+        client_for(clerk),
+        "/api/v1/intake/preview",
+        {"bundle_code": "YJS-001", "applicant": PERSON},
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [i["item_code"] for i in body["items"]] == [
+        "SF-WJ-001",
+        "SF-WJ-004",
+        "SF-GAHZ-001",
+        "SF-YB-002",
+        "SF-RSSB-005",
+        "SF-WJ-010",
+        "SF-YB-010",
+    ]
+    reads = list(DataAccess.objects.values_list("certificate_id", "purpose"))
+    assert reads, "the applicant's certificates were read"
+    assert len({c for c, _ in reads}) == len(reads)
+    assert all(p == "受理预审：新生儿出生一件事" for _, p in reads)
