@@ -66,6 +66,7 @@ class IdempotencyRecord(models.Model):
     body_hash = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()
     content_type = models.CharField(max_length=100, default="application/json")
+    location = models.CharField(max_length=500, blank=True, default="")
     response_body = models.BinaryField()
     created_at = models.DateTimeField(db_index=True)
 

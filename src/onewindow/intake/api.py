@@ -140,7 +140,7 @@ def preview(request: HttpRequest, payload: BundlePreviewIn) -> dict[str, Any]:
 
 
 @router.post("/cases", summary="申请受理（窗口或网上）", response={200: dict, 201: dict})
-def create_case(request: HttpRequest, payload: ApplicationIn) -> Status:
+def create_case(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str, Any]]:
     user = _caller(request, payload.applicant)
     outcome = services.submit_application(
         app=services.Application(
@@ -188,7 +188,7 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> Status:
 
 
 @router.post("/intake/refusals", summary="不予受理", response={201: dict})
-def refuse(request: HttpRequest, payload: RefusalIn) -> Status:
+def refuse(request: HttpRequest, payload: RefusalIn) -> Status[dict[str, Any]]:
     user = require_roles(request_user(request), "clerk")
     refusal = services.refuse_application(
         item_code=payload.item_code,

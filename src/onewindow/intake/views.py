@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from onewindow.catalog import selectors as catalog
 from onewindow.catalog.models import ItemVersion
 from onewindow.core.errors import BadInput
+from onewindow.core.middleware import idempotent_form, new_submission_key
 from onewindow.intake import access, documents_service, forms, services
 from onewindow.web.pages import (
     is_partial,
@@ -93,6 +94,7 @@ def _render_window(
         "show_override": state.override_checksum or errors.check_char,
         "paper": Provided.PAPER,
         "electronic": Provided.ELECTRONIC,
+        "submission_key": new_submission_key(),
     }
     template = "intake/_workstation.html" if is_partial(request) else "intake/window.html"
     return vary_on_htmx(render(request, template, context, status=status))
@@ -154,6 +156,7 @@ def _typed_numbers(state: forms.WindowState) -> dict[str, str]:
     return {"id_number": state.id_number, "credit_code": state.credit_code}
 
 
+@idempotent_form
 @require_POST
 @roles_required(*CLERK_ROLES)
 def window_submit(request: HttpRequest) -> HttpResponse:
@@ -178,6 +181,7 @@ def window_submit(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"{reverse('intake:window-accepted')}?{query}")
 
 
+@idempotent_form
 @require_POST
 @roles_required(*CLERK_ROLES)
 def window_refuse(request: HttpRequest) -> HttpResponse:
@@ -263,6 +267,7 @@ def refusal_pdf(request: HttpRequest, number: str) -> HttpResponse:
 # --- online application --------------------------------------------------------------------
 
 
+@idempotent_form
 @roles_required(*APPLICANT_ROLES)
 def apply(request: HttpRequest, item_code: str) -> HttpResponse:
     """网上申请 for oneself: the checklist with what the certificate library already serves,
@@ -322,6 +327,7 @@ def _render_apply(
         "applicant": services.applicant_for_user(user) if evaluations else None,
         "paper": Provided.PAPER,
         "electronic": Provided.ELECTRONIC,
+        "submission_key": new_submission_key(),
     }
     template = "intake/_apply_form.html" if is_partial(request) else "intake/apply.html"
     return vary_on_htmx(render(request, template, context, status=status))
