@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from onewindow.accounts.access import require_roles
-from onewindow.accounts.auth import request_user
+from onewindow.accounts.auth import ApiAuth, request_user
 from onewindow.accounts.models import User
 from onewindow.intake import access, documents_service, services
 from onewindow.workflow import access as case_access
@@ -118,7 +118,7 @@ def _preview_body(evaluation: services.Evaluation) -> dict[str, Any]:
     }
 
 
-@router.post("/intake/preview", summary="受理预审：材料清单与表单预填")
+@router.post("/intake/preview", auth=ApiAuth(*APPLY_ROLES), summary="受理预审：材料清单与表单预填")
 def preview(request: HttpRequest, payload: BundlePreviewIn) -> dict[str, Any]:
     user = _caller(request, payload.applicant)
     evaluations = services.preview_applications(
@@ -139,7 +139,12 @@ def preview(request: HttpRequest, payload: BundlePreviewIn) -> dict[str, Any]:
     return _preview_body(evaluations[0])
 
 
-@router.post("/cases", summary="申请受理（窗口或网上）", response={200: dict, 201: dict})
+@router.post(
+    "/cases",
+    auth=ApiAuth(*APPLY_ROLES),
+    summary="申请受理（窗口或网上）",
+    response={200: dict, 201: dict},
+)
 def create_case(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str, Any]]:
     user = _caller(request, payload.applicant)
     outcome = services.submit_application(
@@ -187,7 +192,7 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str
     return Status(201, bodies[0])
 
 
-@router.post("/intake/refusals", summary="不予受理", response={201: dict})
+@router.post("/intake/refusals", auth=ApiAuth("clerk"), summary="不予受理", response={201: dict})
 def refuse(request: HttpRequest, payload: RefusalIn) -> Status[dict[str, Any]]:
     user = require_roles(request_user(request), "clerk")
     refusal = services.refuse_application(
