@@ -14,6 +14,7 @@ from onewindow.accounts.auth import ApiAuth
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core.errors import DomainError
 from onewindow.core.http import Renderer, domain_error_response, error_response
+from onewindow.datahub.api import router as datahub_router
 from onewindow.intake.api import router as intake_router
 from onewindow.workflow.api import router as workflow_router
 
@@ -92,5 +93,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("", accounts_router)
 api.add_router("", catalog_router)
+api.add_router("", datahub_router)
 api.add_router("", intake_router)
 api.add_router("", workflow_router)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
+
 from onewindow.core import clock
 from onewindow.datahub.enums import CertificateStatus
-from onewindow.datahub.models import Certificate, Organisation, Person
+from onewindow.datahub.models import Certificate, DataAccess, Organisation, Person
 
 
 def get_person(id_number: str) -> Person | None:
@@ -38,3 +40,12 @@ def valid_certificates(
             continue
         found[(cert.holder_code, cert.type.code)] = cert
     return found
+
+
+def list_data_access(holder_code: str) -> QuerySet[DataAccess]:
+    """Every read of a holder's data, newest first (the citizen's 数据使用记录)."""
+    return (
+        DataAccess.objects.filter(holder_code=holder_code)
+        .select_related("actor", "department")
+        .order_by("-at", "-pk")
+    )

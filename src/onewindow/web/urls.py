@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from onewindow.catalog import views as catalog
+from onewindow.datahub import views as datahub
 from onewindow.intake import views as intake
 from onewindow.web import views
 from onewindow.workflow import views as workflow
@@ -50,4 +51,8 @@ urlpatterns = [
     path("", include((catalog_patterns, "catalog"))),
     path("", include((intake_patterns, "intake"))),
     path("", include((workflow_patterns, "workflow"))),
+    path(
+        "my/data-access/",
+        include(([path("", datahub.my_data_access, name="my-data-access")], "datahub")),
+    ),
 ]
