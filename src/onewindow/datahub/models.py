@@ -196,3 +196,48 @@ class DataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.what}"
+
+
+class SourceKind(models.TextChoices):
+    HTTP = "http", "HTTP 接口"
+
+
+class BreakerState(models.TextChoices):
+    CLOSED = "closed", "正常"
+    OPEN = "open", "熔断（暂停调用）"
+    HALF_OPEN = "half_open", "试探恢复"
+
+
+class DataSource(TimeStampedModel):
+    """A department system the library pulls certificates from on demand (共享接口).
+
+    The circuit breaker lives in the table so every worker agrees on a source's health.
+    """
+
+    code = models.CharField("数据源代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=100)
+    department = models.ForeignKey(Department, verbose_name="提供部门", on_delete=models.PROTECT)
+    kind = models.CharField("类型", max_length=10, choices=SourceKind.choices)
+    base_url = models.URLField("接口地址", max_length=300)
+    certificate_types = models.JSONField("提供的证照类型", default=list)
+    is_enabled = models.BooleanField("启用", default=True)
+    timeout_seconds = models.FloatField("超时（秒）", default=2.0)
+    retries = models.PositiveSmallIntegerField("重试次数", default=1)
+    failure_threshold = models.PositiveSmallIntegerField("连续失败几次后熔断", default=3)
+    cooldown_seconds = models.PositiveIntegerField("熔断后多久试探（秒）", default=60)
+    state = models.CharField(
+        "健康状态", max_length=10, choices=BreakerState.choices, default=BreakerState.CLOSED
+    )
+    consecutive_failures = models.PositiveIntegerField("连续失败次数", default=0)
+    opened_at = models.DateTimeField("熔断时间", null=True, blank=True)
+    last_success_at = models.DateTimeField("最近成功", null=True, blank=True)
+    last_failure_at = models.DateTimeField("最近失败", null=True, blank=True)
+    last_error = models.CharField("最近错误", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "数据源"
+        verbose_name_plural = "数据源"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"

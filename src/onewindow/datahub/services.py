@@ -143,8 +143,22 @@ def _registry_holder(holder: Holder, code: str) -> tuple[Person | None, Organisa
 def push_certificate(*, data: CertificateInput, actor: User) -> Certificate:
     """Store a certificate pushed by a department system (or the centre) in the library.
 
+    A department system may issue only as its own department. See :func:`_store_certificate`
+    for the checks, errors and side effects.
+    """
+    only_issuer = None
+    if actor.has_role("dept_system") and not actor.has_role("centre_admin"):
+        only_issuer = actor.department_id or -1
+    return _store_certificate(data=data, actor_ref=actor.ledger_ref, only_issuer=only_issuer)
+
+
+def _store_certificate(
+    *, data: CertificateInput, actor_ref: str, only_issuer: int | None
+) -> Certificate:
+    """Validate and store one certificate.
+
     Validates every field at once: known type, holder code with its check character for the
-    code type, issuer department (a department system may issue only as its own department),
+    code type, issuer department (``only_issuer``: the department pk a caller may issue as),
     validity order, and the type's key fields (dates and ID numbers by value). Raises
     InvalidCertificate (400 with fields) or DuplicateCertificate (same type, number, issuer).
     Side effects: registry record for an unknown holder; ledger entry ``certificate.issued``.
@@ -185,11 +199,7 @@ def push_certificate(*, data: CertificateInput, actor: User) -> Certificate:
     issuer = Department.objects.filter(code=data.issuer).first()
     if issuer is None:
         errors["issuer"] = "发证机构不存在"
-    elif (
-        actor.has_role("dept_system")
-        and not actor.has_role("centre_admin")
-        and actor.department_id != issuer.pk
-    ):
+    elif only_issuer is not None and only_issuer != issuer.pk:
         errors["issuer"] = "部门业务系统只能以本部门名义推送证照"
     if data.valid_from is None:
         errors["valid_from"] = "请填写有效期起始日期"
@@ -225,7 +235,7 @@ def push_certificate(*, data: CertificateInput, actor: User) -> Certificate:
         raise DuplicateCertificate() from exc
     ledger.record(
         event="certificate.issued",
-        actor=actor.ledger_ref,
+        actor=actor_ref,
         target=f"certificate:{certificate.identifier}",
         payload={"type": ctype.code, "issuer": issuer.code, "holder": _pseudonym(certificate)},
     )
@@ -284,3 +294,24 @@ def change_certificate_status(
         )
     )
     return locked
+
+
+@transaction.atomic
+def store_pulled_certificate(*, item: Any, source: Any) -> Certificate:
+    """Store a certificate a source returned, validated like a push by that source's
+    department. ``item`` is a ``connectors.PulledCertificate``, ``source`` its ``DataSource``.
+    Raises like :func:`push_certificate`.
+    """
+    return _store_certificate(
+        data=CertificateInput(
+            type=item.type,
+            holder=Holder(item.holder_code, item.holder_code_type, item.holder_name),
+            number=item.number,
+            issuer=source.department.code,
+            valid_from=item.valid_from,
+            valid_to=item.valid_to,
+            fields=item.fields,
+        ),
+        actor_ref=f"source:{source.code}",
+        only_issuer=source.department_id,
+    )

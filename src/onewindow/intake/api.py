@@ -102,6 +102,7 @@ def _preview_body(evaluation: services.Evaluation) -> dict[str, Any]:
                 "required": v.material.required,
                 "is_key": v.material.is_key,
                 "condition": v.material.condition or None,
+                "source_unavailable": v.source_unavailable,
                 "certificate": (
                     {"identifier": v.certificate.identifier, "type": v.certificate.type.code}
                     if v.certificate

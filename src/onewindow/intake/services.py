@@ -20,6 +20,7 @@ from onewindow.catalog import selectors as catalog
 from onewindow.catalog.enums import Target
 from onewindow.catalog.models import Bundle, ItemVersion, Material
 from onewindow.core import calendar, clock, ids, sequences
+from onewindow.datahub import connectors
 from onewindow.datahub import selectors as registry
 from onewindow.datahub import services as datahub
 from onewindow.datahub.models import Certificate
@@ -94,6 +95,9 @@ class MaterialView:
     material: Material
     status: str
     certificate: Certificate | None = None
+    # The library has no certificate and the department system that holds it is down: the
+    # window takes the paper material instead (nothing blocks intake).
+    source_unavailable: bool = False
 
 
 @dataclass(frozen=True)
@@ -293,6 +297,9 @@ def evaluate(version: ItemVersion, resolved: Resolved, conditions: list[str]) ->
     }
     holders = set(wanted.values()) | {applicant_code} | {p.code for p in resolved.parties}
     certificates = registry.valid_certificates(holders, type_codes)
+    unavailable = _pull_missing(wanted, materials, certificates)
+    if unavailable.stored:
+        certificates = registry.valid_certificates(holders, type_codes)
     views: list[MaterialView] = []
     reads: list[datahub.Read] = []
     chosen: dict[str, Certificate] = {}  # type code -> certificate used by a material
@@ -309,13 +316,36 @@ def evaluate(version: ItemVersion, resolved: Resolved, conditions: list[str]) ->
                 chosen.setdefault(m.certificate_type.code, cert)
                 reads.append(datahub.Read(cert.holder_code, f"电子证照：{cert.type.name}", cert))
             else:
-                views.append(MaterialView(m, MaterialStatus.NEEDED))
+                down = m.certificate_type.code in unavailable.unavailable_types
+                views.append(MaterialView(m, MaterialStatus.NEEDED, source_unavailable=down))
         else:
             views.append(MaterialView(m, MaterialStatus.NEEDED))
     fields = [
         _fill(f.name, f.source, resolved, chosen, certificates) for f in version.form_fields.all()
     ]
     return Evaluation(version, views, fields, reads)
+
+
+def _pull_missing(
+    wanted: dict[str, str],
+    materials: list[Material],
+    certificates: dict[tuple[str, str], Certificate],
+) -> connectors.PullResult:
+    """Ask the department systems for certificates the library lacks (共享接口), per holder."""
+    result = connectors.PullResult()
+    if not connectors.enabled_sources():
+        return result
+    missing: dict[str, set[str]] = {}
+    for m in materials:
+        if m.certificate_type and m.code in wanted:
+            key = (wanted[m.code], m.certificate_type.code)
+            if key not in certificates:
+                missing.setdefault(key[0], set()).add(key[1])
+    for holder, types in missing.items():
+        pulled = connectors.pull_certificates(holder_code=holder, type_codes=types)
+        result.stored += pulled.stored
+        result.unavailable_types |= pulled.unavailable_types
+    return result
 
 
 def _fill(
