@@ -19,6 +19,8 @@ from onewindow.catalog import selectors as catalog
 from onewindow.catalog.models import ItemVersion
 from onewindow.core.errors import BadInput
 from onewindow.core.middleware import idempotent_form, new_submission_key
+from onewindow.guidance import selectors as guidance_reads
+from onewindow.guidance import services as guidance
 from onewindow.intake import access, documents_service, forms, services
 from onewindow.web.pages import (
     is_partial,
@@ -114,10 +116,15 @@ def window(request: HttpRequest) -> HttpResponse:
 @require_GET
 @roles_required(*CLERK_ROLES)
 def window_items(request: HttpRequest) -> HttpResponse:
-    """Search-as-you-type results for step 2 (items first, then matching bundles)."""
+    """Search-as-you-type results for step 2 from the guidance engine (names, aliases,
+    situations, pinyin, codes): items first, then bundles, each with the reason it matched.
+    A clerk's keystrokes are not logged as unanswered questions."""
     q = request.GET.get("q", "").strip()[:100]
-    items = catalog.search_items(q)[:ITEM_RESULTS] if q else []
-    bundles = [b for b in catalog.list_bundles() if q and q in b.name]
+    results = guidance.answer_query(query=q, limit=ITEM_RESULTS, log=False).results if q else []
+    reasons = {r.code: r.reason for r in results if r.kind == "item"}
+    versions = {v.item.code: v for v in catalog.current_items().filter(item__code__in=reasons)}
+    items = [(versions[c], reason) for c, reason in reasons.items() if c in versions]
+    bundles = [r for r in results if r.kind == "bundle"]
     return render(
         request, "intake/_item_results.html", {"q": q, "items": items, "bundles": bundles}
     )
@@ -206,10 +213,19 @@ def window_accepted(request: HttpRequest) -> HttpResponse:
     numbers = list(dict.fromkeys(request.GET.getlist("case")))[:MAX_CASES_SHOWN]
     if not numbers:
         raise Http404("没有指定办件")
-    details = [
-        cases.case_detail(case_access.case_for_user(user, n), with_events=False) for n in numbers
-    ]
-    return render(request, "intake/accepted.html", {"nav": "window", "cases": details})
+    found = [case_access.case_for_user(user, n) for n in numbers]
+    details = [cases.case_detail(c, with_events=False) for c in found]
+    # 预判需求: what this applicant will likely need next, less what was just accepted and
+    # what they handled before.
+    accepted = {c.item.code for c in found}
+    needs = guidance_reads.predicted_needs(
+        found[0].item.code, applicant_code=found[0].applicant_code, exclude=accepted
+    )
+    return render(
+        request,
+        "intake/accepted.html",
+        {"nav": "window", "cases": details, "needs": needs, "needs_after": found[0]},
+    )
 
 
 @require_GET
