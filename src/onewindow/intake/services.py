@@ -20,7 +20,7 @@ from onewindow.catalog import selectors as catalog
 from onewindow.catalog.enums import Target
 from onewindow.catalog.models import Bundle, ItemVersion, Material
 from onewindow.core import calendar, clock, ids, sequences
-from onewindow.datahub import connectors
+from onewindow.datahub import connectors, derive
 from onewindow.datahub import selectors as registry
 from onewindow.datahub import services as datahub
 from onewindow.datahub.models import Certificate
@@ -105,6 +105,7 @@ class FieldView:
     name: str
     value: str | None
     source: str
+    certificate: Certificate | None = None  # the certificate the value was read from
 
 
 @dataclass(frozen=True)
@@ -323,6 +324,13 @@ def evaluate(version: ItemVersion, resolved: Resolved, conditions: list[str]) ->
     fields = [
         _fill(f.name, f.source, resolved, chosen, certificates) for f in version.form_fields.all()
     ]
+    # A certificate read only to fill the form is a read too (用证事由 is logged for each).
+    logged = {r.certificate.pk for r in reads if r.certificate is not None}
+    for f in fields:
+        if f.certificate is not None and f.certificate.pk not in logged:
+            logged.add(f.certificate.pk)
+            cert = f.certificate
+            reads.append(datahub.Read(cert.holder_code, f"电子证照：{cert.type.name}", cert))
     return Evaluation(version, views, fields, reads)
 
 
@@ -355,42 +363,78 @@ def _fill(
     chosen: dict[str, Certificate],
     certificates: dict[tuple[str, str], Certificate],
 ) -> FieldView:
+    """Pre-fill one form field from the certificate its source names, from the rules of
+    :mod:`onewindow.datahub.derive` (``derived`` fields) or from the registry (fields the
+    applicant would type, such as 联系电话); what nothing fills stays ``applicant``."""
     if source.startswith("certificate:"):
         type_code, _, key = source.split(":", 1)[1].partition(".")
-        holder = _holder_for(name, resolved.applicant.code, resolved.parties)
+        # A field named exactly like the certificate's key (母亲姓名, 死者姓名 on the certificates
+        # that carry them) is a face value of the certificate the application uses; only a role
+        # word in front of the key (法定代表人姓名) points at another party's own certificate.
+        if name == key:
+            holder: str | None = resolved.applicant.code
+        else:
+            holder = _holder_for(name, resolved.applicant.code, resolved.parties)
         cert = None
         if holder and holder != resolved.applicant.code:
             cert = certificates.get((holder, type_code))
         elif holder:
             cert = chosen.get(type_code) or certificates.get((holder, type_code))
         if cert is not None and cert.fields.get(key) not in (None, ""):
-            return FieldView(name, str(cert.fields[key]), source)
+            return FieldView(name, str(cert.fields[key]), source, cert)
         return FieldView(name, None, "applicant")
+    filled = _derive(name, source, resolved, chosen, certificates)
+    if filled is None:
+        return FieldView(name, None, "applicant")
+    return FieldView(name, filled.value, filled.source)
+
+
+def _derive(
+    name: str,
+    source: str,
+    resolved: Resolved,
+    chosen: dict[str, Certificate],
+    certificates: dict[tuple[str, str], Certificate],
+) -> derive.Filled | None:
+    """Compute a ``derived`` field, or look an ``applicant`` field up in the registry, for the
+    person the field is about: the applicant, or a party whose role word starts its name.
+    Another party's data is used only when the applicant named that party."""
+    applicant = resolved.applicant
+    holder = _holder_for(name, applicant.code, resolved.parties)
+    if holder is None:
+        return None
+
+    def own(code: str) -> dict[str, Certificate]:
+        return {type_code: c for (h, type_code), c in certificates.items() if h == code}
+
+    # The applicant may be named in a role of their own (继承人年龄 when the heir applies).
+    own_role = next(
+        (p.role for p in resolved.parties if p.code == applicant.code and name.startswith(p.role)),
+        "",
+    )
+    me = derive.Subject(
+        code=applicant.code,
+        is_person=applicant.kind == ApplicantKind.PERSON,
+        name=applicant.name,
+        role=own_role,
+        phone=applicant.phone,
+        certificates=own(applicant.code),
+        person=applicant.person,
+        organisation=applicant.organisation,
+    )
+    others = [
+        derive.Subject(p.code, True, name=p.name, role=p.role, certificates=own(p.code))
+        for p in resolved.parties
+    ]
+    subject = me
+    if holder != applicant.code:
+        subject = next(o for o in others if o.code == holder and name.startswith(o.role))
+    holdings = derive.Holdings(
+        subject=subject, applicant=me, today=clock.today(), others=others, used=chosen
+    )
     if source == "derived":
-        value = _derive(name, resolved)
-        return FieldView(name, value, "derived" if value is not None else "applicant")
-    if name in {"联系电话", "手机号码", "联系方式"} and resolved.applicant.phone:
-        return FieldView(name, resolved.applicant.phone, "registry")
-    return FieldView(name, None, "applicant")
-
-
-def _derive(name: str, resolved: Resolved) -> str | None:
-    """Values computed from what the platform holds (more rules come with the data hub)."""
-    if resolved.applicant.kind != ApplicantKind.PERSON:
-        return None
-    try:
-        person = ids.parse_citizen_id(resolved.applicant.code, override_checksum=True)
-    except ids.InvalidIdentifier:
-        return None
-    if "年龄" in name:
-        today = clock.today()
-        born = person.birth_date
-        return str(today.year - born.year - ((today.month, today.day) < (born.month, born.day)))
-    if name.endswith("出生日期"):
-        return person.birth_date.isoformat()
-    if name.endswith("性别"):
-        return "男" if person.is_male else "女"
-    return None
+        return derive.derive(name, holdings)
+    return derive.from_registry(name, holdings)
 
 
 # --- services ------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ STAGE_KIND_LABELS = {"acceptance": "受理", "review": "审查审批", "delivery
 SOURCE_LABELS = {
     "applicant": "需申请人填写",
     "registry": "人口/法人库",
-    "derived": "由证件号码推算",
+    "derived": "系统根据已有数据推算",
 }
 
 
