@@ -33,3 +33,6 @@ class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
 class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
     list_display = ("year", "source", "updated_at")
     readonly_fields = ("year", "source")
+
+
+from onewindow.core.notifications import admin as _notifications_admin  # noqa: E402, F401

@@ -107,3 +107,12 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+# The notification outbox lives in its own module; importing it here registers its models.
+from onewindow.core.notifications.models import (  # noqa: E402
+    Notification as Notification,
+)
+from onewindow.core.notifications.models import (  # noqa: E402
+    NotificationDelivery as NotificationDelivery,
+)

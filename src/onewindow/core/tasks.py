@@ -21,3 +21,7 @@ def refresh_calendar() -> None:
 
 
 scheduler.register("calendar.refresh", "day", refresh_calendar)
+
+
+# The outbox's jobs register themselves when their module is imported.
+from onewindow.core.notifications import tasks as _notification_tasks  # noqa: E402, F401

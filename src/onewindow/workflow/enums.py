@@ -110,3 +110,62 @@ class Event(models.TextChoices):
     CASE_APPROVED = "case.approved", "审批通过"
     CASE_REJECTED = "case.rejected", "不予许可"
     CASE_COMPLETED = "case.completed", "办结出件"
+    # Added by the back-office engine (API.md: more may be added).
+    CASE_EXTENSION_REQUESTED = "case.extension_requested", "申请延长审批"
+    TASK_ESCALATED = "task.escalated", "督办升级"
+    POINTS_WEIGHT_SET = "points.weight_set", "设置积分权重"
+
+
+# Case statuses in which the back office may act on tasks (approve, transfer, pause …).
+WORKABLE_CASE_STATUSES = frozenset({CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW})
+# Case statuses whose clock is stopped (补正, 行政许可法 §45 special procedures).
+PAUSED_CASE_STATUSES = frozenset({CaseStatus.SUPPLEMENT, CaseStatus.SUSPENDED})
+CLOSED_CASE_STATUSES = frozenset(
+    {CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.COMPLETED, CaseStatus.WITHDRAWN}
+)
+
+
+class DecisionAction(models.TextChoices):
+    APPROVE = "approve", "通过"
+    REJECT = "reject", "不予许可"
+    SUPPLEMENT = "supplement", "退回补正"
+
+
+class SpecialProcedureKind(models.TextChoices):
+    """行政许可法 §45: time needed for these is not counted against the deadline."""
+
+    HEARING = "听证", "听证"
+    TENDER = "招标", "招标"
+    AUCTION = "拍卖", "拍卖"
+    INSPECTION = "检验", "检验"
+    TESTING = "检测", "检测"
+    QUARANTINE = "检疫", "检疫"
+    APPRAISAL = "鉴定", "鉴定"
+    EXPERT_REVIEW = "专家评审", "专家评审"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "待批准"
+    APPROVED = "approved", "已批准"
+
+
+class DeliveryMethod(models.TextChoices):
+    WINDOW = "window", "窗口领取"
+    POST = "post", "邮寄送达"
+    ELECTRONIC = "electronic", "电子送达"
+
+
+class EscalationLevel(models.TextChoices):
+    REMINDER = "reminder", "临期提醒"
+    OVERDUE = "overdue", "超期督办"
+    SUPERVISION = "supervision", "电子监察"
+
+
+class PointRuleCode(models.TextChoices):
+    """What produces collaboration points (事项流转积分); the values are editable rules."""
+
+    HANDOFF_ON_TIME = "handoff_on_time", "按时流转"
+    COMPLETED_EARLY = "completed_early", "提前办结"
+    SUPPLEMENT_OWN_ERROR = "supplement_own_error", "本部门原因补正"
+    OVERDUE_DAY = "overdue_day", "超期（每工作日）"
+    TRANSFER_BOUNCED = "transfer_bounced", "转办被退回"

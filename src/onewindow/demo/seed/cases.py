@@ -17,8 +17,9 @@ from onewindow.core.errors import DomainError
 from onewindow.datahub.models import Organisation, Person
 from onewindow.demo.seed.common import HISTORY_DAYS, NON_KEY_ITEM_LIMIT, NonKeyMaterial, SeedSummary
 from onewindow.intake import services as intake
-from onewindow.workflow.enums import ApplicantKind, Provided
-from onewindow.workflow.models import Case
+from onewindow.workflow import services as workflow
+from onewindow.workflow.enums import ApplicantKind, CaseStatus, DeliveryMethod, Provided, TaskStatus
+from onewindow.workflow.models import Case, CaseTask
 
 
 def mark_non_key_materials(limit: int = NON_KEY_ITEM_LIMIT) -> list[NonKeyMaterial]:
@@ -164,3 +165,81 @@ def _seed_cases(plans: list[_CasePlan], clerk: User, summary: SeedSummary) -> No
             summary.cases_skipped += 1
             continue
         summary.cases_created += len(outcome.cases)
+    advance_cases(clerk)
+
+
+def _at_ten(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=clock.LOCAL_TZ)
+
+
+def advance_cases(clerk: User) -> int:
+    """Move part of the untouched demo cases through the back office, so that inboxes, the
+    supervision list, the ranking and the reports show every state.
+
+    Deterministic per case number (the same cases move the same way on every run) and
+    idempotent: only cases still ``accepted`` are considered, and each decision happens on a
+    past working day after acceptance (never after today). About half the cases stay in the
+    inbox; of the rest some are returned for supplement, a few refused, most approved stage by
+    stage and many of those delivered. Returns how many cases moved.
+    """
+    approvers = {
+        u.department_id: u
+        for u in User.objects.filter(username__startswith="approver-", role_grants__role="approver")
+    }
+    today = clock.today()
+    moved = 0
+    for case in Case.objects.filter(status=CaseStatus.ACCEPTED).order_by("accepted_at"):
+        roll = random.Random(f"advance:{case.number}").random()
+        if roll < 0.45:
+            continue
+        day = calendar.add_working_days(clock.local(case.accepted_at).date(), 1)
+        if day > today:
+            continue
+        try:
+            with transaction.atomic(), clock.frozen(_at_ten(day)):
+                _advance(case, roll, day, today, approvers, clerk)
+        except DomainError:
+            continue  # a department without a demo approver: leave the case where it is
+        moved += 1
+    return moved
+
+
+def _advance(
+    case: Case, roll: float, day: date, today: date, approvers: dict[int | None, User], clerk: User
+) -> None:
+    first = CaseTask.objects.filter(case=case, status=TaskStatus.OPEN).select_related("case")
+    if roll < 0.55:
+        task = first.first()
+        if task is not None and task.department_id in approvers:
+            material = case.materials.exclude(provided=Provided.CERTIFICATE).first()
+            workflow.decide_task(
+                task=task,
+                action="supplement",
+                missing=[material.material_code] if material else [],
+                comment="材料不清晰，请补正",
+                actor=approvers[task.department_id],
+            )
+        return
+    if roll < 0.60:
+        task = first.first()
+        if task is not None and task.department_id in approvers:
+            workflow.decide_task(
+                task=task,
+                action="reject",
+                comment="经审查不符合法定条件",
+                actor=approvers[task.department_id],
+            )
+        return
+    while True:
+        tasks = list(CaseTask.objects.filter(case=case, status=TaskStatus.OPEN))
+        if not tasks or day > today:
+            break
+        for task in tasks:
+            if task.department_id not in approvers:
+                return
+            workflow.decide_task(task=task, action="approve", actor=approvers[task.department_id])
+        day = calendar.add_working_days(day, 1)
+        clock.advance(timedelta(days=(day - clock.today()).days))
+    case.refresh_from_db()
+    if case.status == CaseStatus.APPROVED and roll > 0.7 and day <= today:
+        workflow.deliver_case(case=case, method=DeliveryMethod.WINDOW, actor=clerk)

@@ -134,6 +134,7 @@ def open_case(*, new: NewCase, actor: User) -> Case:
                     status=TaskStatus.OPEN if is_first else TaskStatus.WAITING,
                     opened_on=today if is_first else None,
                     due_on=calendar.add_working_days(today, step.days) if is_first else None,
+                    case_accepted_at=now,
                 )
             )
     CaseTask.objects.bulk_create(tasks)
@@ -180,5 +181,8 @@ def open_case(*, new: NewCase, actor: User) -> Case:
     case._prefetched_objects_cache = {  # type: ignore[attr-defined]  # Django's own cache slot
         "tasks": tasks,
         "materials": materials,
+        "supplements": [],
+        "extensions": [],
+        "special_procedures": [],
     }
     return case
