@@ -11,11 +11,14 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from onewindow.accounts.api import router as accounts_router
 from onewindow.accounts.auth import ApiAuth
+from onewindow.analytics.api import router as analytics_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core.errors import DomainError
 from onewindow.core.http import Renderer, domain_error_response, error_response
 from onewindow.datahub.api import router as datahub_router
+from onewindow.guidance.api import router as guidance_router
 from onewindow.intake.api import router as intake_router
+from onewindow.ledger.api import router as ledger_router
 from onewindow.workflow.api import router as workflow_router
 
 api = NinjaAPI(
@@ -94,5 +97,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("", accounts_router)
 api.add_router("", catalog_router)
 api.add_router("", datahub_router)
+api.add_router("", guidance_router)
 api.add_router("", intake_router)
+api.add_router("", ledger_router)
 api.add_router("", workflow_router)
+api.add_router("", analytics_router)

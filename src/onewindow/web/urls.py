@@ -43,6 +43,11 @@ workflow_patterns = [
     path("cases/<str:number>/", workflow.case_page, name="case"),
     path("progress/", workflow.progress, name="progress"),
     path("progress/<str:number>/", workflow.progress, name="progress-case"),
+    path("cases/<str:number>/actions/<str:action>/", workflow.case_action, name="case-action"),
+    path("cases/<str:number>/result.pdf", workflow.result_notice, name="result-notice"),
+    path("inbox/", workflow.inbox, name="inbox"),
+    path("supervision/", workflow.supervision, name="supervision"),
+    path("messages/", workflow.messages_page, name="messages"),
 ]
 
 urlpatterns = [
@@ -51,6 +56,9 @@ urlpatterns = [
     path("", include((catalog_patterns, "catalog"))),
     path("", include((intake_patterns, "intake"))),
     path("", include((workflow_patterns, "workflow"))),
+    path("", include("onewindow.analytics.urls")),
+    path("", include("onewindow.ledger.urls")),
+    path("", include("onewindow.guidance.urls")),
     path(
         "my/data-access/",
         include(([path("", datahub.my_data_access, name="my-data-access")], "datahub")),

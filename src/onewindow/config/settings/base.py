@@ -42,7 +42,9 @@ INSTALLED_APPS = [
     "onewindow.catalog",
     "onewindow.datahub",
     "onewindow.workflow",
+    "onewindow.guidance",
     "onewindow.intake",
+    "onewindow.analytics",
     "onewindow.web",
     "onewindow.demo",
 ]
@@ -145,8 +147,50 @@ ONEWINDOW: dict[str, Any] = {
     "SUPPLEMENT_NOTICE_DAYS": 5,  # 行政许可法 §32: notice on the spot or within 5 days
     "TOLERANT_DUE_DAYS": env_int("ONEWINDOW_TOLERANT_DUE_DAYS", 5),
     "DUE_SOON_DAYS": 1,
+    # Escalation: overdue by this many working days puts a task on the centre's supervision
+    # list (电子监察).
+    "SUPERVISION_OVERDUE_DAYS": 3,
+    # 行政许可法 §42: +10 working days with the head's approval; §42(2) joint handling +15.
+    "EXTENSION_DAYS": 10,
+    "JOINT_EXTENSION_DAYS": 15,
+    # The reform asks collaboration points to weigh at least this much in assessments.
+    "POINTS_MIN_WEIGHT_PERCENT": 20,
+    # Notification outbox: SMS provider client (any class with send_sms(phone, text)), channel
+    # overrides by name, and how often a failing channel is tried before it is given up.
+    "SMS_GATEWAY": env_str(
+        "ONEWINDOW_SMS_GATEWAY", "onewindow.core.notifications.channels.LoggingSmsGateway"
+    ),
+    "NOTIFICATION_CHANNELS": {},
+    "NOTIFICATION_MAX_ATTEMPTS": 6,
     # Resolves the caller an Idempotency-Key is scoped to (token or session user).
     "IDEMPOTENCY_CALLER": "onewindow.accounts.auth.idempotency_caller",
+}
+
+# The verifiable ledger (ARCHITECTURE §6; ADR 0003, 0004). Signing keys come from the
+# environment or from files under HOME, never from the database.
+LEDGER: dict[str, Any] = {
+    # C2SP checkpoint origin and log key name; default <public host>/ledger/<region code>.
+    "ORIGIN": env_str("ONEWINDOW_LEDGER_ORIGIN", ""),
+    "HASH": env_str("ONEWINDOW_LEDGER_HASH", "sha256"),  # or "sm3" (fixed at the first entry)
+    "SM2": env_bool("ONEWINDOW_LEDGER_SM2", False),  # add an SM2 signature line (extra "gm")
+    "KEY_DIR": HOME / "ledger" / "keys",
+    "SIGNING_KEYS": env_secret("ONEWINDOW_LEDGER_SIGNING_KEYS", ""),
+    "VERIFIER_KEYS": env_str("ONEWINDOW_LEDGER_VERIFIER_KEYS", ""),
+    "GENERATE_KEY": env_bool("ONEWINDOW_LEDGER_GENERATE_KEY", True),
+    "CHECKPOINT_PERIOD": env_str("ONEWINDOW_LEDGER_CHECKPOINT_PERIOD", "hour"),
+    "COSIGNATURE_MAX_SKEW_SECONDS": 600,
+    # A department's witness (onewindow ledger witness): its key, state and API token.
+    "WITNESS_DIR": HOME / "ledger" / "witness",
+    "WITNESS_KEY": env_secret("ONEWINDOW_LEDGER_WITNESS_KEY", ""),
+    "WITNESS_TOKEN": env_secret("ONEWINDOW_LEDGER_WITNESS_TOKEN", ""),
+    "WITNESS_PASSWORD": env_secret("ONEWINDOW_LEDGER_WITNESS_PASSWORD", ""),
+    # Who sees an entry's actor, target and payload (API.md "Ledger"): these roles, and the
+    # applicant of the case, resolved through the higher layers' functions named here.
+    "DETAIL_ROLES": ("auditor",),
+    "APPLICANT_ROLES": ("citizen", "enterprise"),
+    "CALLER": "onewindow.accounts.auth.request_user",
+    "CASE_FOR_USER": "onewindow.workflow.access.case_for_user",
+    "CASE_FOR_PROGRESS": "onewindow.workflow.access.case_for_progress",
 }
 
 LOGGING: dict[str, Any] = {
