@@ -114,6 +114,7 @@ class Event(models.TextChoices):
     CASE_EXTENSION_REQUESTED = "case.extension_requested", "申请延长审批"
     TASK_ESCALATED = "task.escalated", "督办升级"
     POINTS_WEIGHT_SET = "points.weight_set", "设置积分权重"
+    CASE_CERTIFICATE_FLAGGED = "case.certificate_flagged", "所用证照状态变化"
 
 
 # Case statuses in which the back office may act on tasks (approve, transfer, pause …).

@@ -82,6 +82,9 @@ class Case(TimeStampedModel):
     form_missing = models.JSONField("待填字段", default=list, blank=True)
     # The back office (ARCHITECTURE §5): the clock stops while paused_on is set (补正, §45).
     paused_on = models.DateField("计时暂停日期", null=True, blank=True)
+    # Set while a certificate the case relied on (免提交) is not valid: the case page and the
+    # inbox row show it so the department checks the application again.
+    certificate_alert = models.CharField("证照状态提醒", max_length=300, blank=True)
     paused_days = models.PositiveIntegerField("不计时工作日", default=0)
     extended_days = models.PositiveIntegerField("延长工作日", default=0)
     decided_at = models.DateTimeField("审批决定时间", null=True, blank=True)
