@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+import io
+from urllib.parse import urlencode
+
+import qrcode
 from django import template
+from django.conf import settings
 from django.db.models import TextChoices
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from qrcode.image.svg import SvgPathImage
 
 from onewindow.core import ids
 from onewindow.workflow.enums import CaseStatus, Event, Provided, SlaState, TaskStatus
 
 register = template.Library()
+
+
+@register.simple_tag
+def ledger_verify_qr(number: str) -> SafeString:
+    """An inline SVG QR code of the public page that checks a case's ledger entries.
+
+    The SVG is built by the qrcode library from our own URL, never from user text, so it is
+    safe to insert as markup.
+    """
+    url = (
+        f"{settings.PUBLIC_BASE_URL.rstrip('/')}{reverse('ledger:verify')}"
+        f"?{urlencode({'number': number})}"
+    )
+    image = qrcode.make(url, image_factory=SvgPathImage, box_size=6, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode("utf-8")
+    svg = svg[svg.index("<svg") :]  # drop the XML declaration inside HTML
+    return mark_safe(svg)
+
 
 MATERIAL_STATUS_LABELS = {
     "certificate": "免提交",
