@@ -593,8 +593,16 @@ def submit_application(*, app: Application, actor: User) -> Outcome:
         form_missing: list[str] = []
         for f in evaluation.fields:
             typed = form_values.get(f.name)
-            if typed not in (None, ""):
-                form_data[f.name] = {"value": typed, "source": "applicant"}
+            if typed not in (None, "") and f.value is not None and str(typed) != f.value:
+                # The clerk or applicant corrected a pre-filled value: keep what the data hub
+                # said and where it came from, so the source can be checked and fixed.
+                form_data[f.name] = {
+                    "value": typed,
+                    "source": "applicant",
+                    "corrected": {"value": f.value, "source": f.source},
+                }
+            elif typed not in (None, ""):
+                form_data[f.name] = {"value": typed, "source": f.source if f.value else "applicant"}
             elif f.value is not None:
                 form_data[f.name] = {"value": f.value, "source": f.source}
             else:

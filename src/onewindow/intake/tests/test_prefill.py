@@ -161,3 +161,29 @@ def test_an_heir_applying_in_person_gets_the_heirs_derived_values(
     named = fields_of(preview(client, "SF-RSSB-013", {**PERSON, "parties": heir}))
     assert named["继承人年龄"] == ("36", "derived")
     assert named["继承人姓名"] == ("张三", "certificate:EC-SFZ.姓名")
+
+
+def test_a_corrected_prefilled_value_is_recorded(
+    clerk: Any, citizen_person: Any, client_for: Any
+) -> None:
+    from onewindow.ledger.models import LedgerEntry
+    from onewindow.workflow.models import Case
+
+    body = {
+        "item_code": "SF-GAHZ-013",
+        "applicant": {"kind": "person", "id_number": "999901199003071239", "name": "张三"},
+        "form": {"姓名": "张叁", "申领原因": "乘机"},
+    }
+    response = client_for(clerk).post(
+        "/api/v1/cases", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(number=response.json()["number"])
+    assert case.form_data["姓名"] == {
+        "value": "张叁",
+        "source": "applicant",
+        "corrected": {"value": "张三", "source": "certificate:EC-HKB.姓名"},
+    }
+    assert case.form_data["申领原因"] == {"value": "乘机", "source": "applicant"}
+    entry = LedgerEntry.objects.get(event="case.accepted", target=f"case:{case.number}")
+    assert entry.payload["corrected_fields"] == ["姓名"]

@@ -157,6 +157,12 @@ def open_case(*, new: NewCase, actor: User) -> Case:
                 ),
                 "promised_due_on": promised.on.isoformat(),
                 "tolerant": new.is_tolerant,
+                # Names only (no values): which pre-filled fields were corrected at intake.
+                "corrected_fields": sorted(
+                    name
+                    for name, entry in new.form_data.items()
+                    if isinstance(entry, dict) and "corrected" in entry
+                ),
                 "materials": {m.material_code: m.provided for m in new.materials},
             },
         )
