@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from onewindow.accounts.models import User
-from onewindow.datahub.models import Certificate, Person
+from onewindow.datahub.models import Certificate
 from onewindow.ledger.models import LedgerEntry
 from onewindow.workflow.models import Case
 
@@ -19,12 +18,19 @@ def _post(client: Any, path: str, body: dict[str, Any]) -> Any:
     return client.post(path, json.dumps(body), content_type="application/json")
 
 
-def test_revocation_flags_and_reinstatement_clears(
-    citizen: User, citizen_person: Person, approver: User, centre_admin: User, client_for: Any
-) -> None:
+def test_revocation_flags_and_reinstatement_clears(client_for: Any) -> None:
+    from onewindow.accounts.tests.factories import make_user
     from onewindow.catalog import services as catalog
+    from onewindow.datahub.tests.factories import give_certificate, make_person
 
-    catalog.load_catalog()  # transactional tests may run after a flush
+    catalog.load_catalog()  # transactional tests may run after a flush: build everything here
+    person = make_person(name="张三", id_number="999901199003071239")
+    give_certificate(person, "EC-HKB")
+    citizen = make_user("citizen-alert", "citizen", name="张三")
+    person.user = citizen
+    person.save(update_fields=["user"])
+    approver = make_user("approver-alert", "approver", department="GAHZ")
+    centre_admin = make_user("centre-alert", "centre_admin", department="ZW")
     created = _post(client_for(citizen), "/api/v1/cases", {"item_code": "SF-GAHZ-013"})
     assert created.status_code == 201, created.content
     number = created.json()["number"]
