@@ -16,6 +16,7 @@ from onewindow.catalog.api import router as catalog_router
 from onewindow.core.errors import DomainError
 from onewindow.core.http import Renderer, domain_error_response, error_response
 from onewindow.datahub.api import router as datahub_router
+from onewindow.evaluation.api import router as evaluation_router
 from onewindow.guidance.api import router as guidance_router
 from onewindow.intake.api import router as intake_router
 from onewindow.ledger.api import router as ledger_router
@@ -99,6 +100,7 @@ api.add_router("", catalog_router)
 api.add_router("", datahub_router)
 api.add_router("", guidance_router)
 api.add_router("", intake_router)
+api.add_router("", evaluation_router)
 api.add_router("", ledger_router)
 api.add_router("", workflow_router)
 api.add_router("", analytics_router)

@@ -57,6 +57,7 @@ urlpatterns = [
     path("", include((intake_patterns, "intake"))),
     path("", include((workflow_patterns, "workflow"))),
     path("", include("onewindow.analytics.urls")),
+    path("", include("onewindow.evaluation.urls")),
     path("", include("onewindow.ledger.urls")),
     path("", include("onewindow.guidance.urls")),
     path(

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "onewindow.workflow",
     "onewindow.guidance",
     "onewindow.intake",
+    "onewindow.evaluation",
     "onewindow.analytics",
     "onewindow.web",
     "onewindow.demo",
@@ -164,6 +165,11 @@ ONEWINDOW: dict[str, Any] = {
     "NOTIFICATION_MAX_ATTEMPTS": 6,
     # Resolves the caller an Idempotency-Key is scoped to (token or session user).
     "IDEMPOTENCY_CALLER": "onewindow.accounts.auth.idempotency_caller",
+    # 好差评: a bad review's contact and rectify deadlines (working days from the review) and
+    # how long a review link (SMS, QR code) stays valid, in calendar days.
+    "REVIEW_CONTACT_DAYS": 1,
+    "REVIEW_RECTIFY_DAYS": 15,
+    "REVIEW_TOKEN_DAYS": 30,
 }
 
 # The verifiable ledger (ARCHITECTURE §6; ADR 0003, 0004). Signing keys come from the

@@ -1,0 +1,1 @@
+"""好差评: ratings of service events, the bad-review rectification loop and its indicators."""

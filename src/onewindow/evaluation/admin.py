@@ -1,0 +1,34 @@
+"""Admin views of reviews, rectifications and scorecard weights (changes go through services)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from onewindow.evaluation.models import Rectification, Review, ScorecardWeight
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin[Review]):
+    list_display = ("case", "stage", "level", "channel", "department", "is_excluded", "reviewed_at")
+    list_filter = ("stage", "level", "channel", "is_excluded")
+    exclude = ("evaluator",)  # identity protection: who rated is not shown here
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Rectification)
+class RectificationAdmin(admin.ModelAdmin[Rectification]):
+    list_display = ("pk", "department", "status", "classification", "rectify_due_on")
+    list_filter = ("status", "classification")
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ScorecardWeight)
+class ScorecardWeightAdmin(admin.ModelAdmin[ScorecardWeight]):
+    list_display = ("set_at", "review_percent", "rectification_percent", "points_percent")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
