@@ -21,12 +21,13 @@ def flag_cases_for_certificate(*, certificate: Certificate, new_status: str) -> 
     valid again clears it. Returns how many cases changed. Side effect: a ledger entry
     ``case.certificate_flagged`` per case (no personal data: the identifier and the status).
     """
-    cases = list(
-        Case.objects.select_for_update()
-        .filter(materials__certificate_identifier=certificate.identifier)
+    # Ids first: PostgreSQL refuses FOR UPDATE together with the DISTINCT the join needs.
+    ids = set(
+        Case.objects.filter(materials__certificate_identifier=certificate.identifier)
         .exclude(status__in=CLOSED_CASE_STATUSES)
-        .distinct()
+        .values_list("pk", flat=True)
     )
+    cases = list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     if new_status == CertificateStatus.VALID:
         alert = ""
     else:
