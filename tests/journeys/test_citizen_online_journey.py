@@ -4,9 +4,7 @@ land on the accepted case."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from typing import Any
 
 import pytest
@@ -19,44 +17,8 @@ from onewindow.datahub.tests.factories import give_certificate, make_person
 from onewindow.intake.services import PARTY_ROLE_PREFIXES
 from onewindow.workflow.models import Case
 
-CHROMIUM = "/usr/bin/chromium"
 CITIZEN_ID = "999903195803120013"  # born 1958-03-12, male; fictional region 999903
 pytestmark = pytest.mark.browser
-
-
-def _require_browser() -> None:
-    if shutil.which("chromium") or os.path.exists(CHROMIUM):
-        return
-    if os.environ.get("ONEWINDOW_REQUIRE_BROWSER"):
-        pytest.fail("Chromium 未安装：apt-get install chromium")
-    pytest.skip("未安装 Chromium，跳过浏览器旅程（apt-get install chromium 后再运行）")
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Any:
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # around it are synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def zero_material_item() -> ItemVersion:

@@ -5,8 +5,6 @@ when an entry was changed in the database afterwards."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,6 @@ from onewindow.ledger import keys, notes, services
 from onewindow.ledger.checkpoints import CosignatureSigner
 from onewindow.ledger.models import LedgerEntry
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
 PERSON = {
     "kind": "person",
@@ -28,41 +25,6 @@ PERSON = {
     "name": "张三",
     "phone": "13800138000",
 }
-
-
-def _require_browser() -> None:
-    if shutil.which("chromium") or os.path.exists(CHROMIUM):
-        return
-    if os.environ.get("ONEWINDOW_REQUIRE_BROWSER"):
-        pytest.fail("Chromium 未安装：apt-get install chromium")
-    pytest.skip("未安装 Chromium，跳过浏览器旅程（apt-get install chromium 后再运行）")
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Any:
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # around it are synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@ department admin verifies, rectifies, replies and revisits until the rectificati
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,42 +13,12 @@ from onewindow.catalog import services as catalog
 from onewindow.evaluation.models import Rectification
 from onewindow.workflow.tests.factories import make_case
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser_as(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Any]]:
-    """``browser_as(username)`` → a signed-in page in its own browser context."""
-    if not (shutil.which("chromium") or os.path.exists(CHROMIUM)):
-        if os.environ.get("ONEWINDOW_REQUIRE_BROWSER"):
-            pytest.fail("Chromium 未安装：apt-get install chromium")
-        pytest.skip("未安装 Chromium，跳过浏览器旅程")
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-
-        def sign_in(username: str) -> Any:
-            page = browser.new_context(locale="zh-CN").new_page()
-            page.set_default_timeout(15000)
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", "demo12345")
-            page.locator("form button[type=submit], form input[type=submit]").first.click()
-            page.wait_for_load_state()
-            return page
-
-        yield sign_in
-        browser.close()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_bad_tablet_rating_is_rectified_and_closed(
-    live_server: Any, browser_as: Callable[[str], Any]
+    live_server: Any, sign_in: Callable[[str], Any]
 ) -> None:
     catalog.load_catalog()  # transactional tests may run after a flush
     clerk = make_user("clerk", "clerk", department="ZW", window_code="A01", name="王窗口")
@@ -58,13 +26,13 @@ def test_bad_tablet_rating_is_rectified_and_closed(
     case = make_case(clerk=clerk)
     base = live_server.url
 
-    tablet = browser_as("clerk")
+    tablet = sign_in("clerk")
     tablet.goto(f"{base}/rate/tablet/")
     assert case.number in tablet.locator("#tablet").inner_text()
     tablet.get_by_role("button", name="不满意", exact=True).click()
     tablet.get_by_text("感谢您的评价！").wait_for()
 
-    admin = browser_as("gahz-admin")
+    admin = sign_in("gahz-admin")
     admin.goto(f"{base}/rectifications/")
     row = admin.locator("#rectification-table tr", has_text=case.number)
     assert "已隐藏" in row.inner_text()

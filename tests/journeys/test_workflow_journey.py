@@ -4,9 +4,7 @@ the 办结通知书 can be downloaded."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,51 +13,8 @@ from onewindow.accounts.tests.factories import make_user
 from onewindow.catalog import services as catalog
 from onewindow.workflow.tests.factories import make_case
 
-CHROMIUM = "/usr/bin/chromium"
 ITEM = "SF-GAHZ-020"  # 服兵役退出现役恢复户口: TY 核验 → GAHZ 审核 → GAHZ 确认
 pytestmark = pytest.mark.browser
-
-
-def _require_browser() -> None:
-    if shutil.which("chromium") or os.path.exists(CHROMIUM):
-        return
-    if os.environ.get("ONEWINDOW_REQUIRE_BROWSER"):
-        pytest.fail("Chromium 未安装：apt-get install chromium")
-    pytest.skip("未安装 Chromium，跳过浏览器旅程（apt-get install chromium 后再运行）")
-
-
-@pytest.fixture
-def sign_in(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Any]]:
-    """``sign_in(username)`` → a page in a fresh browser context signed in as that user."""
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-
-        def open_as(username: str) -> Any:
-            context = browser.new_context(locale="zh-CN", accept_downloads=True)
-            page = context.new_page()
-            page.set_default_timeout(15000)
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", "demo12345")
-            page.locator("form").locator("button[type=submit], input[type=submit]").first.click()
-            page.wait_for_load_state()
-            return page
-
-        yield open_as
-        browser.close()
 
 
 def approve_from_inbox(page: Any, base: str, number: str, times: int) -> None:
