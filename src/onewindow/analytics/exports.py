@@ -4,7 +4,6 @@ its built-in CID font STSong-Light, which needs no font file on the server)."""
 from __future__ import annotations
 
 import io
-import threading
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -17,14 +16,11 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from onewindow.analytics.selectors import DepartmentRow, DispatchFigures
+from onewindow.core.pdf import cjk_font
 
-FONT = "STSong-Light"
-_font_lock = threading.Lock()
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
@@ -118,16 +114,9 @@ def render_xlsx(figures: DispatchFigures) -> bytes:
     return buffer.getvalue()
 
 
-def _font() -> str:
-    with _font_lock:
-        if FONT not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
 def render_pdf(figures: DispatchFigures) -> bytes:
     """A4 landscape: the summary table, then the overdue list."""
-    font = _font()
+    font = cjk_font()
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=24, alignment=TA_CENTER)
     small = ParagraphStyle("small", fontName=font, fontSize=9, leading=13, alignment=TA_CENTER)
     cell = ParagraphStyle("cell", fontName=font, fontSize=8, leading=11, wordWrap="CJK")

@@ -4,7 +4,6 @@ built-in CID font, so no font file is needed on the server)."""
 from __future__ import annotations
 
 import io
-import threading
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -14,14 +13,11 @@ from openpyxl.styles import Font
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from onewindow.core.pdf import cjk_font
 from onewindow.evaluation.scorecard import ScorecardRow, Weights
 
-FONT = "STSong-Light"
-_font_lock = threading.Lock()
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
@@ -87,15 +83,8 @@ def render_xlsx(month: str, weights: Weights, rows: list[ScorecardRow]) -> bytes
     return buffer.getvalue()
 
 
-def _font() -> str:
-    with _font_lock:
-        if FONT not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
 def render_pdf(month: str, weights: Weights, rows: list[ScorecardRow]) -> bytes:
-    font = _font()
+    font = cjk_font()
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=24)
     cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     data = [[Paragraph(escape(str(v)), cell) for v in line] for line in [COLUMNS]]
