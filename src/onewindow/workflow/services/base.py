@@ -91,6 +91,32 @@ def paused_working_days(since: date, until: date) -> int:
     return max(calendar.working_days_between(since, until), 0)
 
 
+def resume_case(case: Case, paused_since: date, today: date) -> tuple[list[CaseTask], int]:
+    """Start the stopped clock again (补正 received, special procedure ended).
+
+    Counts the working days the case stood still, moves the case's dates and every running
+    task's due date by them, returns the case to 审查中 and saves it. Returns the case's tasks
+    (the caller saves the ones it changes) and the days paused.
+    """
+    days = paused_working_days(paused_since, today)
+    tasks = case_tasks(case)
+    shift_deadlines(case, tasks, days)
+    move_case(case, CaseStatus.IN_REVIEW)
+    case.paused_on = None
+    case.paused_days += days
+    case.save(
+        update_fields=[
+            "status",
+            "paused_on",
+            "paused_days",
+            "promised_due_on",
+            "legal_due_on",
+            "updated_at",
+        ]
+    )
+    return tasks, days
+
+
 def is_joint(tasks: list[CaseTask]) -> bool:
     """并联: some stage has tasks of two or more departments."""
     departments_by_stage: dict[int, set[int]] = {}

@@ -14,12 +14,11 @@ from onewindow.workflow.errors import CaseClosed, SpecialProcedureEnded
 from onewindow.workflow.models import Case, CaseTask, SpecialProcedure
 from onewindow.workflow.services import notices
 from onewindow.workflow.services.base import (
-    case_tasks,
+    RUNNING_TASK_STATUSES,
     ensure_workable,
     lock_case,
     move_case,
-    paused_working_days,
-    shift_deadlines,
+    resume_case,
 )
 
 TEXT_MAX = 500
@@ -92,22 +91,9 @@ def end_special_procedure(*, procedure: SpecialProcedure, result: str, actor: Us
     if case.status in CLOSED_CASE_STATUSES:
         raise CaseClosed()
     now, today = clock.now(), clock.today()
-    days = paused_working_days(case.paused_on or procedure.started_on, today)
-    tasks = case_tasks(case)
-    changed = shift_deadlines(case, tasks, days)
-    CaseTask.objects.bulk_update(changed, ["due_on", "updated_at"])
-    move_case(case, CaseStatus.IN_REVIEW)
-    case.paused_on = None
-    case.paused_days += days
-    case.save(
-        update_fields=[
-            "status",
-            "paused_on",
-            "paused_days",
-            "promised_due_on",
-            "legal_due_on",
-            "updated_at",
-        ]
+    tasks, days = resume_case(case, case.paused_on or procedure.started_on, today)
+    CaseTask.objects.bulk_update(
+        [t for t in tasks if t.status in RUNNING_TASK_STATUSES], ["due_on", "updated_at"]
     )
     procedure.ended_at, procedure.ended_by = now, actor
     procedure.result, procedure.paused_days = result, days

@@ -16,14 +16,7 @@ from onewindow.workflow.enums import CLOSED_CASE_STATUSES, CaseStatus, Event, Pr
 from onewindow.workflow.errors import CaseClosed, CaseNotInSupplement
 from onewindow.workflow.models import Case, CaseMaterial, CaseTask, SupplementRequest
 from onewindow.workflow.services import notices
-from onewindow.workflow.services.base import (
-    case_tasks,
-    lock_case,
-    move_case,
-    move_task,
-    paused_working_days,
-    shift_deadlines,
-)
+from onewindow.workflow.services.base import lock_case, move_task, resume_case
 
 RECEIVABLE = (Provided.PAPER, Provided.ELECTRONIC, Provided.CERTIFICATE)
 
@@ -71,10 +64,7 @@ def receive_supplement(*, case: Case, materials: Sequence[SuppliedMaterial], act
             fields={"materials": f"仍缺少：{'、'.join(still)}"},
         )
     now, today = clock.now(), clock.today()
-    paused_since = case.paused_on or today
-    days = paused_working_days(paused_since, today)
-    tasks = case_tasks(case)
-    shift_deadlines(case, tasks, days)
+    tasks, days = resume_case(case, case.paused_on or today, today)
     reopened: list[CaseTask] = []
     for task in tasks:
         if task.status == TaskStatus.RETURNED:
@@ -98,19 +88,6 @@ def receive_supplement(*, case: Case, materials: Sequence[SuppliedMaterial], act
     for r in requests:
         r.received_at, r.received_by, r.paused_days = now, actor, days
         r.save(update_fields=["received_at", "received_by", "paused_days", "updated_at"])
-    move_case(case, CaseStatus.IN_REVIEW)
-    case.paused_on = None
-    case.paused_days += days
-    case.save(
-        update_fields=[
-            "status",
-            "paused_on",
-            "paused_days",
-            "promised_due_on",
-            "legal_due_on",
-            "updated_at",
-        ]
-    )
     events = [
         ledger.Event(
             Event.CASE_SUPPLEMENTED,
