@@ -161,6 +161,17 @@ def test_guide_filters_by_department() -> None:
 
 
 @pytest.mark.django_db
+def test_guide_pager_keeps_the_department_filter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("onewindow.catalog.views.PAGE_SIZE", 2)
+    first = Client().get("/guide/", {"department": "GAHZ"})
+    assert "第 1 / " in first.text
+    assert "?department=GAHZ&amp;page=2" in first.text
+    second = Client().get("/guide/", {"department": "GAHZ", "page": 2})
+    assert "第 2 / " in second.text
+    assert "?department=GAHZ&amp;page=1" in second.text
+
+
+@pytest.mark.django_db
 def test_item_guide_marks_certificate_materials_and_parallel_stages() -> None:
     page = Client().get(f"/guide/items/{TALENT_SETTLEMENT}/")
     assert page.status_code == 200
