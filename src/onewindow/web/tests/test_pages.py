@@ -166,7 +166,7 @@ def test_guide_pager_keeps_the_department_filter(monkeypatch: pytest.MonkeyPatch
     first = Client().get("/guide/", {"department": "GAHZ"})
     assert "第 1 / " in first.text
     assert "?department=GAHZ&amp;page=2" in first.text
-    second = Client().get("/guide/", {"department": "GAHZ", "page": 2})
+    second = Client().get("/guide/", {"department": "GAHZ", "page": "2"})
     assert "第 2 / " in second.text
     assert "?department=GAHZ&amp;page=1" in second.text
 
