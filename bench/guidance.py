@@ -7,8 +7,9 @@ lexicon; no database), then:
   present) and on our own labelled set ``src/onewindow/guidance/data/queries.jsonl``;
 * latency — p50/p95/p99 of ``Engine.search`` over all those queries, on the 240-document
   reference catalog and on a synthetic catalog of 20,000 items;
-* build — seconds to build each index and the memory it holds (tracemalloc, which also sees
-  numpy's arrays);
+* build — seconds to build each index and the memory it takes: resident memory before and
+  after, the peak resident memory reached while building, and for the reference index the
+  Python-level size and build peak (tracemalloc, which also sees numpy's arrays);
 * the optional semantic signal (``pip install .[semantic]``) on the reference catalog, when the
   package is installed, with accuracy and latency beside the default stack.
 
@@ -100,7 +101,11 @@ def read_queries(path: Path) -> list[Query]:
 def reference_corpus() -> Corpus:
     items = json.loads((CATALOG / "items.json").read_text(encoding="utf-8"))
     bundles = json.loads((CATALOG / "bundles.json").read_text(encoding="utf-8"))
-    rules, families = parse_lexicon(LEXICON.read_text(encoding="utf-8"))
+    curated = parse_lexicon(LEXICON.read_text(encoding="utf-8"))
+    departments = {
+        d["code"]: d["name"]
+        for d in json.loads((CATALOG / "departments.json").read_text(encoding="utf-8"))
+    }
     return Corpus(
         items=tuple(
             ItemDoc(
@@ -109,7 +114,7 @@ def reference_corpus() -> Corpus:
                 tuple(i["aliases"]),
                 tuple(i["keywords"]),
                 i["description"],
-                i["department_code"],
+                departments[i["department_code"]],
                 i["target"],
             )
             for i in items
@@ -118,8 +123,9 @@ def reference_corpus() -> Corpus:
             BundleDoc(b["code"], b["name"], b["description"], tuple(b["item_codes"]))
             for b in bundles
         ),
-        rules=tuple(rules),
-        families=tuple(families),
+        rules=tuple(curated.rules),
+        families=tuple(curated.families),
+        cues=tuple(curated.cues),
     )
 
 
@@ -173,6 +179,7 @@ def synthetic_corpus(reference: Corpus, size: int, seed: int = 5) -> Corpus:
         bundles=reference.bundles,
         rules=reference.rules,
         families=reference.families,
+        cues=reference.cues,
     )
 
 
@@ -182,17 +189,26 @@ def _rss_mib() -> float:
     return pages * resource.getpagesize() / 2**20
 
 
+def _peak_rss_mib() -> float:
+    """The highest resident memory this process has had so far (Linux: KiB), in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def build(
     corpus: Corpus, embedder: Embedder | None = None, *, trace: bool = False
 ) -> tuple[Engine, dict[str, Any]]:
     """Build once for time and resident memory; with ``trace`` build a second time under
     tracemalloc (five times slower) for the Python-level size of the index."""
     gc.collect()
-    rss = _rss_mib()
+    rss, peak_before = _rss_mib(), _peak_rss_mib()
     started = time.perf_counter()
     engine = Engine(corpus, embedder=embedder)
     seconds = time.perf_counter() - started
     rss_delta = _rss_mib() - rss
+    # The build's own peak over the resident memory before it; unknown (None) when an
+    # earlier moment of the run was higher still.
+    peak_after = _peak_rss_mib()
+    peak_delta = round(peak_after - rss, 1) if peak_after > peak_before else None
     current = peak = 0
     if trace:
         tracemalloc.start()
@@ -208,6 +224,7 @@ def build(
         "families": engine.stats.families,
         "build_seconds": round(seconds, 3),
         "rss_growth_mib": round(rss_delta, 1),
+        "peak_rss_growth_mib": peak_delta,
         "traced_mib": round(current / 2**20, 1) if trace else None,
         "traced_build_peak_mib": round(peak / 2**20, 1) if trace else None,
         "bm25_matrix_mib": round(engine.stats.index_bytes / 2**20, 2),

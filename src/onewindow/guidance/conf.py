@@ -11,6 +11,11 @@ DEFAULTS: dict[str, Any] = {
     "SEMANTIC": False,
     # How often a process asks the database whether the catalog or the lexicon changed.
     "REFRESH_SECONDS": 2.0,
+    # A rebuild runs in the request that notices the change when the previous build covered
+    # at most this many items and bundles, or took less than this many seconds; otherwise
+    # in a background thread while requests answer from the previous index.
+    "SYNC_REBUILD_DOCUMENTS": 1000,
+    "SYNC_REBUILD_SECONDS": 0.5,
     # Case history used for need prediction: how far back, how long a process keeps the
     # counts, and how many applicants a pair needs before it is shown.
     "HISTORY_DAYS": 365,

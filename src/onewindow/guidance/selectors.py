@@ -3,26 +3,35 @@
 The engine is built from the current catalog and the active lexicon and kept in memory. Each
 process asks the database at most every ``REFRESH_SECONDS`` whether either changed (the
 lexicon's revision number plus an aggregate over item versions and bundles); a change in
-this process marks the engine stale at once. A rebuild runs in the request that notices it,
-while other threads keep answering from the previous engine.
+this process marks the engine stale at once.
+
+Who pays for a rebuild depends on its size. The first build, and any rebuild of a small
+catalog (the previous build covered at most ``SYNC_REBUILD_DOCUMENTS`` documents or took
+under ``SYNC_REBUILD_SECONDS``), runs in the request that notices the change, so an admin who
+adds an alias sees it at once. A larger rebuild (a provincial catalog takes seconds) runs in
+a background thread, one at a time per process, while every request keeps answering from the
+previous engine; the new engine replaces it whole when ready. An admin's own save rebuilds
+synchronously after the commit (:func:`refresh_engine`).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from django.db import connections
 from django.db.models import Count, Max
 
 from onewindow.catalog import selectors as catalog
 from onewindow.catalog.models import Bundle, BundleItem, ItemVersion
 from onewindow.core import clock
 from onewindow.guidance.conf import setting
-from onewindow.guidance.engine import BundleDoc, Corpus, Engine, Family, ItemDoc, Rule
-from onewindow.guidance.engine.lexicon_file import parse_lexicon
+from onewindow.guidance.engine import BundleDoc, Corpus, Engine, ItemDoc, Rule
+from onewindow.guidance.engine.lexicon_file import CuratedLexicon, parse_lexicon
 from onewindow.guidance.engine.predict import CoOccurrence, count_cooccurrence, predict_needs
 from onewindow.guidance.engine.semantic import load_embedder
 from onewindow.guidance.models import IndexRevision, LexiconEntry
@@ -32,10 +41,11 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 LEXICON_FILE = DATA_DIR / "lexicon.txt"
 
 Fingerprint = tuple[object, ...]
+logger = logging.getLogger(__name__)
 
 
-def read_curated_lexicon(path: Path = LEXICON_FILE) -> tuple[list[Rule], list[Family]]:
-    """The curated rules and clarifying families shipped with the code."""
+def read_curated_lexicon(path: Path = LEXICON_FILE) -> CuratedLexicon:
+    """The curated rules, clarifying families and context cues shipped with the code."""
     return parse_lexicon(path.read_text(encoding="utf-8"))
 
 
@@ -94,8 +104,14 @@ def load_corpus() -> Corpus:
         Rule(kind=e.kind, phrase=e.phrase, codes=tuple(e.codes), replacement=e.replacement)
         for e in LexiconEntry.objects.filter(is_active=True).order_by("id")
     )
-    _, families = read_curated_lexicon()
-    return Corpus(items=items, bundles=bundles, rules=rules, families=tuple(families))
+    curated = read_curated_lexicon()
+    return Corpus(
+        items=items,
+        bundles=bundles,
+        rules=rules,
+        families=tuple(curated.families),
+        cues=tuple(curated.cues),
+    )
 
 
 @dataclass
@@ -104,10 +120,13 @@ class _Cache:
     fingerprint: Fingerprint | None = None
     checked_at: float = 0.0
     stale: bool = True
+    rebuilding: threading.Thread | None = None
 
 
 _cache = _Cache()
+# One build at a time per process, whether in a request or in the background.
 _build_lock = threading.Lock()
+_thread_lock = threading.Lock()
 
 
 def mark_engine_stale() -> None:
@@ -117,12 +136,30 @@ def mark_engine_stale() -> None:
 
 def reset_engine() -> None:
     """Forget the engine entirely (tests that swap settings)."""
+    wait_for_rebuild()
     with _build_lock:
         _cache.engine, _cache.fingerprint, _cache.stale = None, None, True
 
 
+def wait_for_rebuild(timeout: float | None = None) -> bool:
+    """Wait for a background rebuild of this process to finish; False on timeout."""
+    thread = _cache.rebuilding
+    if thread is not None:
+        thread.join(timeout)
+        return not thread.is_alive()
+    return True
+
+
+def rebuilding() -> bool:
+    """Whether a background rebuild is running in this process."""
+    thread = _cache.rebuilding
+    return thread is not None and thread.is_alive()
+
+
 def get_engine() -> Engine:
-    """The engine for the current data, rebuilt when the catalog or the lexicon changed."""
+    """The engine for the current data. A change is noticed within ``REFRESH_SECONDS`` (at
+    once in the process that made it); a small catalog is rebuilt before answering, a large
+    one in the background while this and other requests answer from the previous engine."""
     now = time.monotonic()
     engine = _cache.engine
     due = _cache.stale or now - _cache.checked_at >= float(setting("REFRESH_SECONDS"))
@@ -134,20 +171,91 @@ def get_engine() -> Engine:
     if engine is not None and fingerprint == _cache.fingerprint:
         _cache.checked_at, _cache.stale = now, False
         return engine
-    if engine is not None and not _build_lock.acquire(blocking=False):
-        return engine  # another thread is rebuilding; answer from the previous index
     if engine is None:
-        _build_lock.acquire()
+        return _first_build(fingerprint)
+    if _builds_quickly(engine):
+        # Another thread may be building already: then answer from the previous engine, as
+        # when this build fails.
+        try:
+            return _rebuild(fingerprint, wait=False) or engine
+        except Exception:
+            logger.exception("guidance index rebuild failed")
+            return engine
+    _start_background_rebuild(fingerprint)
+    return engine
+
+
+def refresh_engine() -> Engine:
+    """Rebuild now, in the calling thread, if the data changed (an admin's own save: the
+    admin's next page must show the change, whatever the catalog's size)."""
+    wait_for_rebuild()
+    fingerprint = data_fingerprint()
+    if _cache.engine is not None and fingerprint == _cache.fingerprint:
+        return _cache.engine
+    return _first_build(fingerprint)
+
+
+def _first_build(fingerprint: Fingerprint) -> Engine:
+    fresh = _rebuild(fingerprint, wait=True)
+    if fresh is None:  # pragma: no cover - a blocking acquire always succeeds
+        raise RuntimeError("guidance index was not built")
+    return fresh
+
+
+def _builds_quickly(engine: Engine) -> bool:
+    """Whether a rebuild is small enough to run in the request, judged by the last build."""
+    return engine.stats.documents <= int(setting("SYNC_REBUILD_DOCUMENTS")) or (
+        engine.stats.seconds < float(setting("SYNC_REBUILD_SECONDS"))
+    )
+
+
+def _build() -> Engine:
+    embedder = load_embedder() if setting("SEMANTIC") else None
+    return Engine(load_corpus(), embedder=embedder)
+
+
+def _rebuild(fingerprint: Fingerprint, *, wait: bool) -> Engine | None:
+    """Build and install an engine for ``fingerprint``; None when another thread is
+    building and ``wait`` is false (the caller answers from the previous engine)."""
+    if not _build_lock.acquire(blocking=wait):
+        return None
     try:
         if _cache.engine is not None and _cache.fingerprint == fingerprint:
             return _cache.engine
-        embedder = load_embedder() if setting("SEMANTIC") else None
-        fresh = Engine(load_corpus(), embedder=embedder)
+        # Cleared before building: a change marked meanwhile is checked again afterwards.
+        _cache.stale = False
+        fresh = _build()
         _cache.engine, _cache.fingerprint = fresh, fingerprint
-        _cache.checked_at, _cache.stale = time.monotonic(), False
+        _cache.checked_at = time.monotonic()
         return fresh
     finally:
         _build_lock.release()
+
+
+def _start_background_rebuild(fingerprint: Fingerprint) -> None:
+    # Further requests answer from the previous engine without asking the database again
+    # until the refresh interval has passed (a change made meanwhile is picked up then).
+    _cache.checked_at, _cache.stale = time.monotonic(), False
+    with _thread_lock:
+        if rebuilding():
+            return
+        thread = threading.Thread(
+            target=_rebuild_in_background, args=(fingerprint,), name="guidance-rebuild"
+        )
+        thread.daemon = True
+        _cache.rebuilding = thread
+        thread.start()
+
+
+def _rebuild_in_background(fingerprint: Fingerprint) -> None:
+    try:
+        _rebuild(fingerprint, wait=True)
+    except Exception:
+        # The previous engine keeps answering; the next check after the refresh interval
+        # sees the same difference and tries again.
+        logger.exception("guidance index rebuild failed")
+    finally:
+        connections.close_all()  # this thread's own database connections
 
 
 # --- need prediction ---------------------------------------------------------------------------

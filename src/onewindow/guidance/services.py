@@ -147,8 +147,8 @@ def validate_entry(data: LexiconEntryData) -> LexiconEntryData:
 def save_lexicon_entry(
     *, entry: LexiconEntry | None, data: LexiconEntryData, actor: User
 ) -> LexiconEntry:
-    """Create or change a lexicon entry; the index follows immediately in this process and
-    within ``REFRESH_SECONDS`` elsewhere.
+    """Create or change a lexicon entry; the index follows immediately in this process (it
+    is rebuilt after the commit, in this request) and within ``REFRESH_SECONDS`` elsewhere.
 
     An entry an admin edits becomes the admin's (the curated loader leaves it alone from
     then on). Raises LexiconEntryInvalid. Side effects: revision bump, ledger entry
@@ -167,6 +167,8 @@ def save_lexicon_entry(
     target.source = LexiconSource.ADMIN
     target.save()
     revision = bump_revision()
+    # The admin sees the change on the next page whatever the catalog's size.
+    transaction.on_commit(selectors.refresh_engine, robust=True)
     ledger.record(
         event="guidance.lexicon_saved",
         actor=f"user:{actor.pk}",
@@ -189,6 +191,7 @@ def delete_lexicon_entry(*, entry: LexiconEntry, actor: User) -> None:
     pk, phrase = entry.pk, entry.phrase
     entry.delete()
     revision = bump_revision()
+    transaction.on_commit(selectors.refresh_engine, robust=True)
     ledger.record(
         event="guidance.lexicon_deleted",
         actor=f"user:{actor.pk}",
@@ -221,8 +224,7 @@ def load_curated_lexicon(*, using: str = "default") -> dict[str, int]:
     against the catalog here (it may not be loaded yet); the engine ignores unknown codes.
     Side effect: a revision bump when anything changed.
     """
-    rules, _ = selectors.read_curated_lexicon()
-    wanted = _merged(rules)
+    wanted = _merged(selectors.read_curated_lexicon().rules)
     rows = LexiconEntry.objects.using(using)
     existing = {(e.kind, e.phrase): e for e in rows.all()}
     created = updated = removed = 0

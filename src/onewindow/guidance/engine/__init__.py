@@ -4,6 +4,7 @@
 from onewindow.guidance.engine.corpus import (
     BundleDoc,
     Corpus,
+    Cue,
     DocKind,
     Family,
     FamilyOption,
@@ -17,6 +18,7 @@ __all__ = [
     "Answer",
     "BundleDoc",
     "Corpus",
+    "Cue",
     "DocKind",
     "Engine",
     "Family",

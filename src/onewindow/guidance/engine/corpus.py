@@ -89,6 +89,15 @@ class Family:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """Context words that point at a department or topic (派出所 → 公安, 学校 → 学生), a soft
+    prior for items whose department name or own texts contain ``topic``."""
+
+    topic: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Corpus:
     """Everything one index is built from; ``revision`` names the data it reflects."""
 
@@ -96,4 +105,5 @@ class Corpus:
     bundles: tuple[BundleDoc, ...] = ()
     rules: tuple[Rule, ...] = ()
     families: tuple[Family, ...] = ()
+    cues: tuple[Cue, ...] = ()
     revision: str = ""

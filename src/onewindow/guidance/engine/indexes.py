@@ -9,12 +9,19 @@ Each retriever answers one kind of evidence and returns documents with a score, 
   a second one over fuzzy pinyin syllables (homophone typos, typed pinyin);
 * :class:`InitialsIndex` — pinyin initials (gjjtq, lsfz);
 * :func:`fuzzy_matches` — edit similarity (``rapidfuzz``) over the candidates the others found.
+
+A provincial catalog has hundreds of thousands of phrases, so the indexes keep them in compact
+form: phrases are rows of parallel ``array`` columns, every distinct text and label is stored
+once in a :class:`Vocabulary`, documents are arrays of token ids, and lookups go through
+compressed postings (a start offset per key into one array of members) instead of a Python
+list per key.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -34,14 +41,14 @@ class Field(StrEnum):
     KEYWORD = "keyword"
     BUNDLE = "bundle"
     CODE = "code"  # the catalog code, as clerks type it (SF-GAHZ-013)
+    # A Latin word inside a name, alias or keyword (KTV in KTV许可证, UKey in 税务UKey发放):
+    # literal evidence on its own, since such words are rarely shared.
+    LATIN = "latin"
 
 
-@dataclass(frozen=True)
-class Phrase:
-    doc: int
-    text: str  # compact normalised text
-    field: Field
-    label: str  # as written in the catalog, for the reason
+FIELDS: tuple[Field, ...] = tuple(Field)
+_FIELD_INDEX = {field: i for i, field in enumerate(FIELDS)}
+_FIELD_VALUES = [field.value for field in FIELDS]
 
 
 @dataclass(frozen=True)
@@ -63,85 +70,235 @@ def ranked(hits: Iterable[Hit]) -> list[Hit]:
     return sorted(best.values(), key=lambda h: (-h.score, h.doc))
 
 
+# --- compact storage ------------------------------------------------------------------------
+
+
+class Vocabulary:
+    """Distinct strings numbered in order of arrival, each stored once."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.items: list[str] = []
+
+    def add(self, item: str) -> int:
+        found = self.ids.get(item)
+        if found is None:
+            found = self.ids[item] = len(self.items)
+            self.items.append(item)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class Postings:
+    """Members grouped by key: ``members[starts[k]:starts[k + 1]]`` belong to key ``k``."""
+
+    def __init__(self, groups: Sequence[Sequence[int]]) -> None:
+        self.starts = array("i", [0])
+        self.members = array("i")
+        for group in groups:
+            self.members.extend(group)
+            self.starts.append(len(self.members))
+
+    @classmethod
+    def grouped(cls, keys: Sequence[int], size: int) -> Postings:
+        """Postings of ``range(len(keys))`` by their key ids (``0 ≤ key < size``; −1 skips)."""
+        counts = [0] * (size + 1)
+        for key in keys:
+            if key >= 0:
+                counts[key + 1] += 1
+        for k in range(size):
+            counts[k + 1] += counts[k]
+        out = cls(())
+        out.starts = array("i", counts)
+        out.members = array("i", bytes(4 * counts[-1]))
+        fill = counts[:-1]
+        for row, key in enumerate(keys):
+            if key >= 0:
+                out.members[fill[key]] = row
+                fill[key] += 1
+        return out
+
+    def __getitem__(self, key: int) -> Sequence[int]:
+        return self.members[self.starts[key] : self.starts[key + 1]]
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.starts) * 4 + len(self.members) * 4
+
+
+class PhraseStore:
+    """Every phrase of every document as a row: document, field, text and label, the last two
+    as ids into shared vocabularies (the keyword 公积金 of 18 items is one string)."""
+
+    def __init__(self) -> None:
+        self.docs = array("i")
+        self.fields = bytearray()
+        self.text_of = array("i")
+        self.label_of = array("i")
+        self.texts = Vocabulary()
+        self.labels = Vocabulary()
+
+    def add(self, doc: int, text: str, field: Field, label: str) -> None:
+        self.docs.append(doc)
+        self.fields.append(_FIELD_INDEX[field])
+        self.text_of.append(self.texts.add(text))
+        self.label_of.append(self.labels.add(label))
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def field(self, row: int) -> Field:
+        return FIELDS[self.fields[row]]
+
+    def text(self, row: int) -> str:
+        return self.texts.items[self.text_of[row]]
+
+    def label(self, row: int) -> str:
+        return self.labels.items[self.label_of[row]]
+
+    def by_doc(self, documents: int, keep: Callable[[int], bool]) -> Postings:
+        """The rows ``keep`` accepts, grouped by document."""
+        return Postings.grouped(
+            [self.docs[row] if keep(row) else -1 for row in range(len(self))], documents
+        )
+
+
 # --- phrases ----------------------------------------------------------------------------------
 
-_FIELD_WEIGHT = {
+FIELD_WEIGHT = {
     Field.NAME: 1.0,
     Field.ALIAS: 1.0,
     Field.BUNDLE: 1.0,
     Field.CODE: 1.0,
     Field.BASE: 0.8,
+    Field.LATIN: 0.8,
     Field.KEYWORD: 0.6,
 }
+_WEIGHT_BY_INDEX = [FIELD_WEIGHT[f] for f in FIELDS]
+_KEYWORD = _FIELD_INDEX[Field.KEYWORD]
 
 
 class PhraseTable:
     """Exact phrase lookups in both directions, independent of the catalog's size.
 
-    Phrases inside the query are found by looking up every query substring of 2 to
-    ``MAX_PHRASE_CHARS`` characters in a dict; phrases that contain the query are found with
-    one ``str.find`` pass over all phrases joined by a separator.
+    ``keys[text_id]`` is the form a phrase is looked up by (its text, or its text spelled as
+    syllables for homophones; "" leaves the phrase out). Phrases inside the query are found by
+    looking up every query substring of 2 to ``MAX_PHRASE_CHARS`` characters in a dict;
+    phrases that contain the query are found with one ``str.find`` pass over the distinct keys
+    joined by a separator.
     """
 
-    def __init__(self, phrases: Sequence[Phrase]) -> None:
-        self.phrases = list(phrases)
-        self._exact: dict[str, list[int]] = {}
-        for i, phrase in enumerate(self.phrases):
-            if phrase.text:
-                self._exact.setdefault(phrase.text, []).append(i)
+    def __init__(self, store: PhraseStore, keys: Sequence[str]) -> None:
+        self.store = store
+        vocabulary = Vocabulary()
+        key_of_text = array("i", (vocabulary.add(k) if k else -1 for k in keys))
+        self._keys: dict[str, int] = vocabulary.ids
+        self._owners = Postings.grouped(
+            [key_of_text[t] for t in store.text_of], len(vocabulary.items)
+        )
         # A phrase shared by many documents (the keyword 公积金 of 18 items) says little about
         # which one is meant: its weight falls with the square root of its document count.
-        self._specificity: dict[str, float] = {
-            key: 1.0 / len({self.phrases[i].doc for i in owners}) ** 0.5
-            for key, owners in self._exact.items()
-        }
-        searchable = [i for i, p in enumerate(self.phrases) if p.field != Field.KEYWORD]
-        self._starts: list[int] = []
-        self._owners: list[int] = []
-        parts: list[str] = []
+        self._specificity = array(
+            "f",
+            (
+                1.0 / len({store.docs[row] for row in self._owners[k]}) ** 0.5
+                for k in range(len(self._owners))
+            ),
+        )
+        # Only keys some non-keyword phrase has are searched for the query inside them.
+        searchable = [
+            k
+            for k in range(len(self._owners))
+            if any(store.fields[row] != _KEYWORD for row in self._owners[k])
+        ]
+        self._starts = array("i")
+        self._slots = array("i", searchable)
         offset = 0
-        for i in searchable:
+        for k in searchable:
             self._starts.append(offset)
-            self._owners.append(i)
-            parts.append(self.phrases[i].text)
-            offset += len(self.phrases[i].text) + 1
-        self._joined = "\x00".join(parts)
+            offset += len(vocabulary.items[k]) + 1
+        self._joined = "\x00".join(vocabulary.items[k] for k in searchable)
 
-    def hits(self, query: str) -> list[Hit]:
-        """Evidence from phrases equal to, inside, or containing the compact query."""
+    def hits(
+        self, query: str, content: int | None = None, *, unless_in: str | None = None
+    ) -> list[Hit]:
+        """Evidence from phrases equal to, inside, or containing the compact query.
+
+        ``content`` is how many characters of the query carry meaning (the query without its
+        question words such as 怎么办理, 要带什么); a phrase is judged by its share of that.
+        Phrases whose text occurs in ``unless_in`` are left out (a homophone written exactly
+        as in the question is the plain phrase table's evidence already).
+        """
         if not query:
             return []
+        store = self.store
         out: list[Hit] = []
         n = len(query)
+        meaning = n if content is None else max(min(content, n), 1)
+        keep = self._filter(unless_in)
         for size in range(min(n, MAX_PHRASE_CHARS), 1, -1):
             for start in range(n - size + 1):
-                key = query[start : start + size]
-                for i in self._exact.get(key, ()):
-                    phrase = self.phrases[i]
-                    weight = _FIELD_WEIGHT[phrase.field] * self._specificity[key]
+                key = self._keys.get(query[start : start + size])
+                if key is None:
+                    continue
+                specificity = self._specificity[key]
+                for row in self._owners[key]:
+                    if not keep(row):
+                        continue
+                    field = store.fields[row]
+                    weight = _WEIGHT_BY_INDEX[field] * specificity
                     # The whole query is a name; otherwise the larger the share of the query
                     # the phrase explains, the surer.
-                    score = 2.0 * weight if size == n else weight * (0.5 + size / n)
-                    out.append(Hit(phrase.doc, score, phrase.label, phrase.field.value))
+                    score = 2.0 * weight if size >= meaning else weight * (0.5 + size / meaning)
+                    out.append(Hit(store.docs[row], score, store.label(row), _FIELD_VALUES[field]))
         if n <= 16 and not any(h.score >= 2.0 for h in out):
-            out.extend(self._containing(query))
+            out.extend(self._containing(query, keep))
         return out
 
-    def _containing(self, query: str, cap: int = 400) -> list[Hit]:
+    def _filter(self, unless_in: str | None) -> Callable[[int], bool]:
+        if not unless_in:
+            return lambda row: True
+        store, verdicts = self.store, dict[int, bool]()
+
+        def keep(row: int) -> bool:
+            text_id = store.text_of[row]
+            verdict = verdicts.get(text_id)
+            if verdict is None:
+                verdict = verdicts[text_id] = store.texts.items[text_id] not in unless_in
+            return verdict
+
+        return keep
+
+    def _containing(self, query: str, keep: Callable[[int], bool], cap: int = 400) -> list[Hit]:
+        store = self.store
         out: list[Hit] = []
         pos = self._joined.find(query)
         while pos != -1 and len(out) < cap:
             slot = bisect.bisect_right(self._starts, pos) - 1
-            phrase = self.phrases[self._owners[slot]]
-            if len(phrase.text) > len(query):
-                share = len(query) / len(phrase.text)
-                score = _FIELD_WEIGHT[phrase.field] * (0.3 + share)
-                out.append(Hit(phrase.doc, score, phrase.label, phrase.field.value))
+            key = self._slots[slot]
             next_start = (
                 self._starts[slot + 1] if slot + 1 < len(self._starts) else len(self._joined)
             )
+            length = next_start - self._starts[slot] - 1
+            if length > len(query):
+                share = len(query) / length
+                for row in self._owners[key]:
+                    field = store.fields[row]
+                    if field == _KEYWORD or not keep(row):
+                        continue
+                    score = _WEIGHT_BY_INDEX[field] * (0.3 + share)
+                    out.append(Hit(store.docs[row], score, store.label(row), _FIELD_VALUES[field]))
             pos = self._joined.find(query, max(pos + 1, next_start))
         return out
+
+    @property
+    def nbytes(self) -> int:
+        return self._owners.nbytes + len(self._specificity) * 4 + len(self._starts) * 8
 
 
 # --- lexicon rules ----------------------------------------------------------------------------
@@ -155,10 +312,12 @@ class CompiledRule:
 
 
 def compile_pattern(pattern: str) -> tuple[tuple[str, ...], ...]:
-    """``身份证 丢|掉`` → ((身份证,), (丢, 掉)); alternatives longest first."""
+    """``身份证 丢|掉`` → ((身份证,), (丢, 掉)); alternatives longest first, then as written
+    (so that reasons read the same in every process)."""
     groups: list[tuple[str, ...]] = []
     for word in pattern.split():
-        alternatives = sorted({a for a in word.split("|") if a}, key=len, reverse=True)
+        unique = dict.fromkeys(a for a in word.split("|") if a)
+        alternatives = sorted(unique, key=len, reverse=True)
         if alternatives:
             groups.append(tuple(alternatives))
     return tuple(groups)
@@ -167,21 +326,45 @@ def compile_pattern(pattern: str) -> tuple[tuple[str, ...], ...]:
 PARTIAL_RULE = 0.7
 
 
-def _coverage(query: str, words: Sequence[str]) -> tuple[float, int]:
-    """How much of the query the matched words explain, each character once, and how many
-    words added something. A lone character (开, 办) counts half: weak evidence."""
+def _coverage(query: str, words: Sequence[str]) -> tuple[float, int, int]:
+    """How much of the query the matched words explain, each character once (longer words
+    first); how many words added something; and how many separate stretches of the query
+    the words of two or more characters cover — 加装 and 电梯 side by side are one
+    stretch, one idea. A lone character (开, 办) counts half: weak evidence."""
     seen: set[int] = set()
+    solid: set[int] = set()
     covered = 0.0
     real = 0
-    for word in dict.fromkeys(words):
+    for word in sorted(dict.fromkeys(words), key=len, reverse=True):
         start = query.find(word)
         fresh = set(range(start, start + len(word))) - seen
         if not fresh:
             continue
         seen |= fresh
-        covered += len(fresh) if len(word) > 1 else 0.5
-        real += len(word) > 1
-    return covered, real
+        if len(word) > 1:
+            covered += len(fresh)
+            real += 1
+            solid |= fresh
+        else:
+            covered += 0.5
+    stretches = sum(1 for i in solid if i - 1 not in solid)
+    return covered, real, stretches
+
+
+_NEGATION = frozenset("不没未别无")
+
+
+def _present(word: str, query: str) -> bool:
+    """A word occurs in the query; a one-character word not only right after a negation
+    (开 in 不开了 says the opposite)."""
+    if len(word) > 1:
+        return word in query
+    start = query.find(word)
+    while start != -1:
+        if start == 0 or query[start - 1] not in _NEGATION:
+            return True
+        start = query.find(word, start + 1)
+    return False
 
 
 class RuleMatcher:
@@ -201,13 +384,14 @@ class RuleMatcher:
             for head in {alt[0] for alt in rule.groups[0]}:
                 self._by_char.setdefault(head, []).append(i)
 
-    def hits(self, query: str) -> list[Hit]:
+    def hits(self, query: str, content: int | None = None) -> list[Hit]:
+        """Rules matching the compact query; ``content`` as in :meth:`PhraseTable.hits`."""
         if not query:
             return []
         tried: set[int] = set()
         out: list[Hit] = []
-        n = len(query)
-        for ch in set(query):
+        n = len(query) if content is None else max(min(content, len(query)), 1)
+        for ch in dict.fromkeys(query):
             for i in self._by_char.get(ch, ()):
                 if i in tried:
                     continue
@@ -218,7 +402,7 @@ class RuleMatcher:
                 for position, group in enumerate(rule.groups):
                     # Every alternative present counts (过户 and 改名 both explain the
                     # question); the coverage below counts each character once.
-                    found = [alt for alt in group if alt in query]
+                    found = [alt for alt in group if _present(alt, query)]
                     if found:
                         words.extend(found)
                         continue
@@ -228,10 +412,10 @@ class RuleMatcher:
                     if position == 0 or missing > self.tolerance(rule):
                         break
                 else:
-                    covered, real = _coverage(query, words)
+                    covered, real, stretches = _coverage(query, words)
                     if missing and real < 2:
                         continue  # a partial match needs at least two real words
-                    score = 0.6 + min(covered, n) / n + 0.15 * max(real - 1, 0)
+                    score = 0.6 + min(covered, n) / n + 0.15 * max(stretches - 1, 0)
                     if missing:
                         score *= PARTIAL_RULE
                     label = "＋".join(dict.fromkeys(words))
@@ -243,16 +427,31 @@ class RuleMatcher:
 
 
 class Bm25Index:
-    """BM25 over pre-tokenised documents (``bm25s``, scores precomputed at index time)."""
+    """BM25 over documents given as arrays of token ids (``bm25s``, scores precomputed at
+    index time). ``vocabulary`` maps each token to its id; the index keeps it for queries."""
 
-    def __init__(self, documents: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.5):
+    def __init__(
+        self,
+        documents: list[array[int]],
+        vocabulary: dict[str, int],
+        *,
+        k1: float = 1.2,
+        b: float = 0.5,
+    ) -> None:
         self._size = len(documents)
+        self._ids = vocabulary
+        empty = vocabulary.setdefault("", len(vocabulary))  # a document needs one token
+        for doc in documents:
+            if not doc:
+                doc.append(empty)
         self._bm25 = bm25s.BM25(k1=k1, b=b)
-        self._bm25.index([list(doc) or [""] for doc in documents], show_progress=False)
-        self.vocabulary = len(self._bm25.vocab_dict)
+        self._bm25.index((documents, vocabulary), show_progress=False)
+        # bm25s keeps a set of every token id for its own retrieval API, which is not used.
+        self._bm25.unique_token_ids_set = set()
+        self.vocabulary = len(vocabulary)
 
     def top(self, tokens: Sequence[str], k: int) -> list[Hit]:
-        ids = self._bm25.get_tokens_ids(list(tokens))
+        ids = [self._ids[t] for t in tokens if t in self._ids]
         if not ids or self._size == 0:
             return []
         scores = np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float64)
@@ -276,25 +475,47 @@ class InitialsIndex:
     def __init__(self, entries: Iterable[tuple[str, int, str, float]]) -> None:
         """``entries`` are (initials, document, label, weight): a name or alias weighs more
         than a keyword that several items share."""
-        self._exact: dict[str, list[tuple[int, str, float]]] = {}
+        keys = Vocabulary()
+        self.labels = Vocabulary()
+        key_of: list[int] = []
+        self._docs = array("i")
+        self._labels = array("i")
+        self._weights = array("f")
         for initials, doc, label, weight in entries:
             if len(initials) >= 2:
-                self._exact.setdefault(initials, []).append((doc, label, weight))
-        self._keys = sorted(self._exact)
+                key_of.append(keys.add(initials))
+                self._docs.append(doc)
+                self._labels.append(self.labels.add(label))
+                self._weights.append(weight)
+        # Keys in sorted order, so that one joined string serves the substring search.
+        order = sorted(range(len(keys.items)), key=keys.items.__getitem__)
+        rank = array("i", bytes(4 * len(order)))
+        for position, k in enumerate(order):
+            rank[k] = position
+        self._keys = [keys.items[k] for k in order]
+        self._slot = {key: i for i, key in enumerate(self._keys)}
+        self._entries = Postings.grouped([rank[k] for k in key_of], len(order))
         self._joined = "\x00".join(self._keys)
-        self._starts: list[int] = []
+        self._starts = array("i")
         offset = 0
         for key in self._keys:
             self._starts.append(offset)
             offset += len(key) + 1
 
+    def _hits_of(self, slot: int, factor: float) -> list[Hit]:
+        labels = self.labels.items
+        return [
+            Hit(self._docs[e], factor * self._weights[e], labels[self._labels[e]], "initials")
+            for e in self._entries[slot]
+        ]
+
     def hits(self, letters: str, cap: int = 300) -> list[Hit]:
         if len(letters) < 2:
             return []
-        out = [
-            Hit(doc, 2.0 * weight, label, "initials")
-            for doc, label, weight in self._exact.get(letters, ())
-        ]
+        out: list[Hit] = []
+        exact = self._slot.get(letters)
+        if exact is not None:
+            out.extend(self._hits_of(exact, 2.0))
         pos = self._joined.find(letters)
         seen = 0
         while pos != -1 and seen < cap:
@@ -303,8 +524,7 @@ class InitialsIndex:
             if key != letters:
                 share = len(letters) / len(key)
                 base = 0.7 if pos == self._starts[slot] else 0.4
-                for doc, label, weight in self._exact[key]:
-                    out.append(Hit(doc, (base + share) * weight, label, "initials"))
+                out.extend(self._hits_of(slot, base + share))
             seen += 1
             next_start = (
                 self._starts[slot + 1] if slot + 1 < len(self._starts) else len(self._joined)
@@ -320,23 +540,29 @@ def fuzzy_matches(
     query: str,
     query_pinyin: str,
     candidates: Iterable[int],
-    phrases_of: Sequence[Sequence[tuple[str, str, str]]],
+    store: PhraseStore,
+    rows_of: Postings,
+    pinyin_of_text: Sequence[str],
     *,
     cutoff: float = 70.0,
 ) -> list[Hit]:
-    """Edit similarity of the query to the candidates' phrases, on characters and on fuzzy
-    pinyin (``phrases_of[doc]`` is ``(text, pinyin, label)``)."""
+    """Edit similarity of the query to the candidates' phrases (``rows_of[doc]``), on
+    characters and on fuzzy pinyin (``pinyin_of_text[text_id]``)."""
     out: list[Hit] = []
+    texts = store.texts.items
     for doc in candidates:
         best, label = 0.0, ""
-        for text, pinyin, phrase_label in phrases_of[doc]:
+        for row in rows_of[doc]:
+            text_id = store.text_of[row]
+            text = texts[text_id]
+            pinyin = pinyin_of_text[text_id]
             score = fuzz.ratio(query, text)
             if query_pinyin and pinyin:
                 score = max(score, 0.95 * fuzz.ratio(query_pinyin, pinyin))
             if len(text) > len(query) >= 3:
                 score = max(score, 0.85 * fuzz.partial_ratio(query, text))
             if score > best:
-                best, label = score, phrase_label
+                best, label = score, store.label(row)
         if best >= cutoff:
             out.append(Hit(doc, best / 100.0, label, "fuzzy"))
     return out

@@ -13,16 +13,18 @@ The file is written by people, so its syntax is small::
     @family 身份证 | 您办理身份证属于哪种情况？ | 身份证 / 办身份证
     第一次办理 = SF-GAHZ-010            options until @end; triggers after the second |
     @end
+    @cue 公安 | 派出所 / 民警 / 户籍科     context words → a department or topic (a prior)
 
 Codes are item or bundle codes separated by commas. The loader command copies the entries
-into the database, where admins maintain them; families stay in the file.
+into the database, where admins maintain them; families and cues stay in the file.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from onewindow.guidance.engine.corpus import Family, FamilyOption, Rule, RuleKind
+from onewindow.guidance.engine.corpus import Cue, Family, FamilyOption, Rule, RuleKind
 
 _MACRO = re.compile(r"^\$(?P<name>[A-Z_][A-Z0-9_]*)\s*=\s*(?P<body>.+)$")
 _MACRO_USE = re.compile(r"\$([A-Z_][A-Z0-9_]*)")
@@ -35,11 +37,20 @@ class LexiconFileError(ValueError):
     """A line of the curated lexicon file cannot be read; the message names the line."""
 
 
-def parse_lexicon(content: str) -> tuple[list[Rule], list[Family]]:
-    """Rules and families of a lexicon file, macros expanded, in file order."""
+@dataclass
+class CuratedLexicon:
+    """What a lexicon file holds, in file order."""
+
+    rules: list[Rule] = field(default_factory=list)
+    families: list[Family] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
+
+
+def parse_lexicon(content: str) -> CuratedLexicon:
+    """Rules, families and cues of a lexicon file, macros expanded, in file order."""
     macros: dict[str, str] = {}
-    rules: list[Rule] = []
-    families: list[Family] = []
+    out = CuratedLexicon()
+    rules, families, cues = out.rules, out.families, out.cues
     kind = RuleKind.SYNONYM.value
     family: tuple[str, str, tuple[str, ...]] | None = None
     options: list[FamilyOption] = []
@@ -60,6 +71,13 @@ def parse_lexicon(content: str) -> tuple[list[Rule], list[Family]]:
             if macro:
                 macros[macro["name"]] = _expand(macro["body"].strip(), macros)
                 continue
+            if line.startswith("@cue"):
+                topic, _, words = line.removeprefix("@cue").partition("|")
+                found = tuple(w.strip() for w in _expand(words, macros).split("/") if w.strip())
+                if not topic.strip() or not found:
+                    raise ValueError("应为“@cue 部门或主题 | 线索词 / 线索词”")
+                cues.append(Cue(topic.strip(), found))
+                continue
             if line.startswith("@family"):
                 parts = [p.strip() for p in line.removeprefix("@family").split("|")]
                 triggers = tuple(t.strip() for t in parts[2].split("/")) if len(parts) > 2 else ()
@@ -73,7 +91,7 @@ def parse_lexicon(content: str) -> tuple[list[Rule], list[Family]]:
             raise LexiconFileError(f"第 {number} 行无法识别：{raw.strip()}（{exc}）") from exc
     if family is not None:
         raise LexiconFileError(f"情形问题“{family[0]}”缺少 @end")
-    return rules, families
+    return out
 
 
 def _entries(line: str, kind: str, macros: dict[str, str]) -> list[Rule]:

@@ -2,8 +2,11 @@
 
 A query goes through every retriever of :mod:`~onewindow.guidance.engine.indexes`; their
 rankings are fused by weighted reciprocal rank (RRF), so that no retriever's raw score scale
-dominates and a document found by several kinds of evidence rises. The reason shown for a
-result is the most specific evidence behind it.
+dominates and a document found by several kinds of evidence rises. Fusion is evidence-aware:
+what the question literally says (a curated rule, a name, alias or keyword) outranks what it
+only sounds like (pinyin, initials), question words (怎么办理, 要带什么) do not dilute the
+matter, and context words (派出所, 学校) act as a soft prior for the department or topic they
+point at. The reason shown for a result is the most specific evidence behind it.
 
 An engine is built once and then only read, so one instance serves every thread of a
 process; a changed lexicon or catalog builds a new engine that replaces the old one whole.
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import re
 import time
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -20,12 +24,13 @@ from onewindow.guidance.engine import text
 from onewindow.guidance.engine.clarify import Clarify, FamilyIndex, derive_families, merge_families
 from onewindow.guidance.engine.corpus import Corpus, DocKind, RuleKind
 from onewindow.guidance.engine.indexes import (
+    FIELDS,
     Bm25Index,
     CompiledRule,
     Field,
     Hit,
     InitialsIndex,
-    Phrase,
+    PhraseStore,
     PhraseTable,
     RuleMatcher,
     compile_pattern,
@@ -68,12 +73,38 @@ SPREAD = 16.0
 POSITION = 2.0
 # Words that ask for the whole life event rather than one of its items.
 BUNDLE_CUES = re.compile(
-    "一件事|一站式|一次办|一起办|一块办|一并|一次性办|一条龙|一整套|整套|全套|全流程|一次走完"
-    "|一次都|一起申请|一块|顺便|顺带|同时办|申请哪些|哪些救助|哪些补贴|哪些补助|哪些政策"
+    "一件事|一站式|一次办|一起[办申注过弄搞处领交]|一块[办申注过弄搞处领交]|一并|一次性办|一条龙"
+    "|一整套|整套|全套|全流程|一次走完|一次都|一块|顺便|顺带|同时[办申注过]|申请哪些|哪些救助|哪些补贴|哪些补助|哪些政策"
     "|一次搞定|一次办完|都要办|要办哪些|办哪些|哪些手续|些啥|哪几件|几件事|各部门|联办|打包"
 )
 BUNDLE_BOOST = 2.0
 BUNDLE_DAMPING = 0.85
+# A question that asks for the life event and names several of its items (注销 … 税务、社保、
+# 公积金 一起) raises the bundle by this share for every named item after the first.
+MEMBER_BOOST = 0.5
+
+# Evidence. What the question literally says — a curated rule, a name, alias or keyword
+# (Latin ones such as KTV or UKey included) — outranks what it merely sounds like. When some
+# literal evidence is strong, the sound-alike retrievers (pinyin BM25, initials) of a question
+# written in characters or in Latin words that are not pinyin count only this share, and a
+# document that nothing but them found keeps ``WEAK_ONLY`` of its score (and is never a
+# confident answer). Questions typed in pinyin keep them at full weight.
+LITERAL = ("rule", "phrase")
+SOUND_ALIKE = ("pinyin", "initials")
+STRONG_LITERAL = 1.0
+SOUND_ALIKE_DAMPING = 0.4
+WEAK_ONLY = 0.5
+# Context words (派出所, 学校, 车管所, 税务局 …) raise the items of the department or topic they
+# point at by this share, among the documents other evidence found.
+CUE_BOOST = 0.3
+# Words of department names that say nothing about the department.
+ORG_WORDS = frozenset(
+    (
+        *("国家", "总局", "管理", "服务", "中心", "支队", "大队", "事务"),
+        *("事业", "委员", "委员会", "联合", "联合会", "有限", "有限公司", "公司", "集团"),
+        *("合作", "办公", "办公室", "人民", "政府", "部门"),
+    )
+)
 
 _RULE_REASON = {
     RuleKind.SYNONYM.value: "匹配常用说法",
@@ -88,6 +119,7 @@ _FIELD_REASON = {
     Field.KEYWORD.value: "匹配关键词",
     Field.BUNDLE.value: "匹配一件事",
     Field.CODE.value: "匹配事项编码",
+    Field.LATIN.value: "匹配字母词",
 }
 
 
@@ -145,6 +177,12 @@ class Engine:
         self.docs += [Doc(DocKind.BUNDLE, b.code, b.name) for b in corpus.bundles]
         self.index_of: dict[str, int] = {d.code: i for i, d in enumerate(self.docs)}
         self.bundles = corpus.bundles
+        self.members: dict[int, tuple[int, ...]] = {
+            len(corpus.items) + j: tuple(
+                self.index_of[c] for c in b.item_codes if c in self.index_of
+            )
+            for j, b in enumerate(corpus.bundles)
+        }
 
         # Rewrites (dialect words, typos) are applied to queries and to nothing else: the
         # catalog is written in standard language already.
@@ -155,107 +193,156 @@ class Engine:
         }
         self.rewrites = sorted(rewrites.items(), key=lambda kv: -len(kv[0]))
 
+        keys: dict[str, str] = {}
+
+        def key(raw: str) -> str:
+            found = keys.get(raw)
+            if found is None:
+                found = keys[raw] = text.compact(text.normalise(raw))
+            return found
+
         compiled: list[CompiledRule] = []
         rule_words: dict[int, list[str]] = {}
+        rule_names: dict[int, list[str]] = {}
         for rule in corpus.rules:
             if rule.is_rewrite:
                 continue
             groups = compile_pattern(
-                " ".join(
-                    "|".join(text.compact(text.normalise(a)) for a in w.split("|"))
-                    for w in rule.phrase.split()
-                )
+                " ".join("|".join(key(a) for a in w.split("|")) for w in rule.phrase.split())
             )
             docs = tuple(self.index_of[c] for c in rule.codes if c in self.index_of)
             if groups and docs:
                 compiled.append(CompiledRule(groups, docs, rule.kind))
                 for doc in docs:
                     rule_words.setdefault(doc, []).extend(a for g in groups for a in g)
+                    if len(groups) == 1:
+                        # A one-word pattern names the document (良民证), so its initials
+                        # do too; words of longer patterns only describe situations.
+                        rule_names.setdefault(doc, []).extend(groups[0])
         self.rules = RuleMatcher(compiled)
 
-        phrases: list[Phrase] = []
+        store = PhraseStore()
+
+        def add(doc: int, raw: str, field: Field, label: str) -> None:
+            compact = key(raw)
+            store.add(doc, compact, field, label)
+            for word in dict.fromkeys(text.ascii_words(compact)):
+                if len(word) >= 2 and not word.isdigit() and word != compact:
+                    store.add(doc, word, Field.LATIN, label)
+
         for i, item in enumerate(corpus.items):
-            phrases.append(
-                Phrase(i, text.compact(text.normalise(item.name)), Field.NAME, item.name)
-            )
+            add(i, item.name, Field.NAME, item.name)
             base = re.split(r"[（(]", item.name, maxsplit=1)[0]
             if base != item.name and len(base) >= 2:
-                phrases.append(Phrase(i, text.compact(text.normalise(base)), Field.BASE, base))
+                add(i, base, Field.BASE, base)
             for alias in item.aliases:
-                phrases.append(Phrase(i, text.compact(text.normalise(alias)), Field.ALIAS, alias))
+                add(i, alias, Field.ALIAS, alias)
             for keyword in item.keywords:
-                phrases.append(
-                    Phrase(i, text.compact(text.normalise(keyword)), Field.KEYWORD, keyword)
-                )
+                add(i, keyword, Field.KEYWORD, keyword)
         for position, entry in enumerate(self.docs):
-            code = entry.code
-            phrases.append(Phrase(position, text.compact(text.normalise(code)), Field.CODE, code))
+            store.add(position, key(entry.code), Field.CODE, entry.code)
         offset = len(corpus.items)
         for j, bundle in enumerate(corpus.bundles):
-            label = bundle.name
-            phrases.append(
-                Phrase(offset + j, text.compact(text.normalise(label)), Field.BUNDLE, label)
-            )
-            short = label.removesuffix("一件事")
-            if short != label and len(short) >= 2:
+            add(offset + j, bundle.name, Field.BUNDLE, bundle.name)
+            short = bundle.name.removesuffix("一件事")
+            if short != bundle.name and len(short) >= 2:
                 # 退休 alone is more often one item than the whole life event: the short name
                 # weighs as a keyword.
-                phrases.append(
-                    Phrase(offset + j, text.compact(text.normalise(short)), Field.KEYWORD, label)
-                )
-        self.phrases = PhraseTable(phrases)
+                add(offset + j, short, Field.KEYWORD, bundle.name)
+        self.store = store
+        self.phrases = PhraseTable(store, store.texts.items)
 
-        words = [p.text for p in phrases] + [w for ws in rule_words.values() for w in ws]
+        words = [*store.texts.items, *(w for ws in rule_words.values() for w in ws)]
         self.cutter = text.WordCutter(words)
-        phrase_syllables = [text.syllables_of(p.text, self.cutter) for p in phrases]
+        del words
 
-        # Homophones: every phrase again, spelled as its fuzzy pinyin with one private-use
-        # character per syllable, so that the same dict and substring lookups find 身分证 for
-        # 身份证, 户口钱出 for 户口迁出, and typed pinyin for whole names.
+        # Everything derived from a phrase's text is computed once per distinct text: its
+        # syllables, their homophone spelling, fuzzy pinyin, initials and index tokens.
+        # Codes and the Latin words of phrases are matched exactly by the phrase table only.
+        codes_only = bytearray(b"\x01") * len(store.texts)
+        for row in range(len(store)):
+            if store.fields[row] not in _EXACT_ONLY:
+                codes_only[store.text_of[row]] = 0
+        char_vocabulary: dict[str, int] = {}
+        pinyin_vocabulary: dict[str, int] = {}
         self._syllable_codes: dict[str, str] = {}
-        homophones = [
-            Phrase(p.doc, self._spell(syllables), p.field, p.label)
-            for p, syllables in zip(phrases, phrase_syllables, strict=True)
-            if len(syllables) >= 2 and not _ascii(p.text)
-        ]
-        self.homophones = PhraseTable(homophones)
+        spelled: list[str] = []
+        self.pinyin_of_text: list[str] = []
+        initials_of_text: list[str] = []
+        char_of_text: list[array[int]] = []
+        pinyin_tokens_of_text: list[array[int]] = []
+        for text_id, phrase in enumerate(store.texts.items):
+            if codes_only[text_id]:
+                spelled.append("")
+                self.pinyin_of_text.append("")
+                initials_of_text.append("")
+                char_of_text.append(array("i"))
+                pinyin_tokens_of_text.append(array("i"))
+                continue
+            syllables = text.syllables_of(phrase, self.cutter)
+            latin = _ascii(phrase)
+            # Homophones: every phrase again, spelled as its fuzzy pinyin with one private-use
+            # character per syllable, so that the same dict and substring lookups find 身分证
+            # for 身份证, 户口钱出 for 户口迁出, and typed pinyin for whole names.
+            spelled.append(self._spell(syllables) if len(syllables) >= 2 and not latin else "")
+            self.pinyin_of_text.append("".join(map(text.fuzzy_syllable, syllables)))
+            initials_of_text.append("".join(s[0] for s in syllables) + latin)
+            char_of_text.append(_ids(text.char_tokens(phrase, self.cutter), char_vocabulary))
+            pinyin_tokens_of_text.append(_ids(text.pinyin_tokens(syllables), pinyin_vocabulary))
+        self.homophones = PhraseTable(store, spelled)
+        del spelled
 
-        char_docs: list[list[str]] = [[] for _ in self.docs]
-        pinyin_docs: list[list[str]] = [[] for _ in self.docs]
-        fuzzy_phrases: list[list[tuple[str, str, str]]] = [[] for _ in self.docs]
+        char_docs: list[array[int]] = [array("i") for _ in self.docs]
+        pinyin_docs: list[array[int]] = [array("i") for _ in self.docs]
         initials: list[tuple[str, int, str, float]] = []
-        for phrase, syllables in zip(phrases, phrase_syllables, strict=True):
-            if phrase.field == Field.CODE:
-                continue  # codes are matched exactly by the phrase table only
-            repeat = 2 if phrase.field in (Field.NAME, Field.ALIAS, Field.BUNDLE) else 1
-            tokens = text.char_tokens(phrase.text, self.cutter)
-            char_docs[phrase.doc].extend(tokens * repeat)
-            pinyin_docs[phrase.doc].extend(text.pinyin_tokens(syllables))
-            letters = "".join(s[0] for s in syllables) + _ascii(phrase.text)
-            weight = 0.8 if phrase.field == Field.KEYWORD else 1.0
-            initials.append((letters, phrase.doc, phrase.label, weight))
-            if phrase.field != Field.KEYWORD:
-                fuzzy_phrases[phrase.doc].append(
-                    (phrase.text, "".join(map(text.fuzzy_syllable, syllables)), phrase.label)
-                )
+        for row in range(len(store)):
+            if store.fields[row] in _EXACT_ONLY:
+                continue
+            field = store.field(row)
+            doc, text_id = store.docs[row], store.text_of[row]
+            tokens = char_of_text[text_id]
+            char_docs[doc].extend(tokens)
+            if field in (Field.NAME, Field.ALIAS, Field.BUNDLE):
+                char_docs[doc].extend(tokens)
+            pinyin_docs[doc].extend(pinyin_tokens_of_text[text_id])
+            weight = 0.8 if field == Field.KEYWORD else 1.0
+            initials.append((initials_of_text[text_id], doc, store.label(row), weight))
+        del char_of_text, pinyin_tokens_of_text, initials_of_text
+        word_tokens: dict[str, tuple[array[int], array[int]]] = {}
         for doc, ws in rule_words.items():
             for w in ws:
-                char_docs[doc].extend(text.char_tokens(w, self.cutter))
-                syllables = text.syllables_of(w, self.cutter)
-                pinyin_docs[doc].extend(text.pinyin_tokens(syllables))
+                found = word_tokens.get(w)
+                if found is None:
+                    syllables = text.syllables_of(w, self.cutter)
+                    found = word_tokens[w] = (
+                        _ids(text.char_tokens(w, self.cutter), char_vocabulary),
+                        _ids(text.pinyin_tokens(syllables), pinyin_vocabulary),
+                    )
+                char_docs[doc].extend(found[0])
+                pinyin_docs[doc].extend(found[1])
+        del word_tokens
+        for doc, ws in rule_names.items():
+            for w in dict.fromkeys(ws):
                 if len(w) >= 2:
-                    initials.append(("".join(s[0] for s in syllables), doc, w, 0.8))
+                    syllables = text.syllables_of(w, self.cutter)
+                    letters = "".join(s[0] for s in syllables) + _ascii(w)
+                    initials.append((letters, doc, w, 0.8))
         for i, item in enumerate(corpus.items):
-            extra = f"{item.description} {item.department}"
-            char_docs[i].extend(text.char_tokens(text.normalise(extra), self.cutter))
+            extra = text.normalise(f"{item.description} {item.department}")
+            char_docs[i].extend(_ids(text.char_tokens(extra, self.cutter), char_vocabulary))
         for j, bundle in enumerate(corpus.bundles):
+            extra = text.normalise(bundle.description)
             char_docs[offset + j].extend(
-                text.char_tokens(text.normalise(bundle.description), self.cutter)
+                _ids(text.char_tokens(extra, self.cutter), char_vocabulary)
             )
-        self.char_index = Bm25Index(char_docs)
-        self.pinyin_index = Bm25Index(pinyin_docs)
+        self.char_index = Bm25Index(char_docs, char_vocabulary)
+        self.pinyin_index = Bm25Index(pinyin_docs, pinyin_vocabulary)
+        del char_docs, pinyin_docs, char_vocabulary, pinyin_vocabulary
         self.initials = InitialsIndex(initials)
-        self.fuzzy_phrases = fuzzy_phrases
+        del initials
+        self.fuzzy_rows = store.by_doc(
+            len(self.docs), lambda row: store.fields[row] not in (_KEYWORD, *_EXACT_ONLY)
+        )
 
         self.semantic: SemanticIndex | None = None
         if embedder is not None:
@@ -272,16 +359,60 @@ class Engine:
             ],
             {i.code for i in corpus.items} | {b.code for b in corpus.bundles},
         )
+        self.cues = self._build_cues(corpus)
         self.stats = BuildStats(
             documents=len(self.docs),
-            phrases=len(phrases),
+            phrases=len(store),
             rules=len(compiled),
             families=len(self.families.families),
             seconds=time.perf_counter() - started,
             index_bytes=self.char_index.nbytes
             + self.pinyin_index.nbytes
+            + self.phrases.nbytes
+            + self.homophones.nbytes
             + (self.semantic.nbytes if self.semantic else 0),
         )
+
+    def _build_cues(self, corpus: Corpus) -> CueIndex:
+        """Cue words → documents: each department name's own words (公安局, 税务局, 不动产登记)
+        point at the items of the departments whose names contain them, and curated cues
+        point at the items whose department name or own texts contain their topic."""
+        departments = sorted({i.department for i in corpus.items if i.department})
+        words_of = {d: set(self.cutter.words(_key(d))) | {_key(d)} for d in departments}
+        df: dict[str, int] = {}
+        for words in words_of.values():
+            for word in words:
+                df[word] = df.get(word, 0) + 1
+        common = max(2, len(departments) // 3)
+        names = [(_key(i.department), _key(i.name)) for i in corpus.items]
+        entries: dict[str, set[int]] = {}
+        for word in sorted({w for words in words_of.values() for w in words}):
+            if len(word) < 2 or df[word] > common or word in ORG_WORDS:
+                continue
+            docs = {i for i, (dept, _) in enumerate(names) if word in dept}
+            # A word many other departments' items are named with (登记, 证明) says nothing
+            # about the department.
+            elsewhere = sum(1 for dept, name in names if word in name and word not in dept)
+            if docs and elsewhere <= 3:
+                entries.setdefault(word, set()).update(docs)
+        texts = [
+            (
+                _key(item.department),
+                "\x00".join(_key(t) for t in (item.name, *item.aliases, *item.keywords)),
+            )
+            for item in corpus.items
+        ]
+        offset = len(corpus.items)
+        for cue in corpus.cues:
+            topic = _key(cue.topic)
+            if not topic:
+                continue
+            docs = {i for i, (dept, own) in enumerate(texts) if topic in dept or topic in own}
+            docs |= {offset + j for j, b in enumerate(corpus.bundles) if topic in _key(b.name)}
+            if docs:
+                for word in filter(None, map(_key, cue.words)):
+                    entries.setdefault(word, set()).update(docs)
+        return CueIndex(entries)
 
     def _spell(self, syllables: Sequence[str], *, learn: bool = True) -> str:
         """Syllables as private-use characters, one per fuzzy syllable."""
@@ -310,8 +441,8 @@ class Engine:
         compact = text.compact(norm)
         if not compact:
             return Answer(query=query, results=[])
-        lists = self._retrieve(norm, compact)
-        fused = self._fuse(lists, compact)
+        lists, typed_pinyin = self._retrieve(norm, compact)
+        fused, weak = self._fuse(lists, compact, typed_pinyin=typed_pinyin)
         order = sorted(fused, key=lambda d: (-fused[d], d))
         best_score = sum(sorted(self.weights.values(), reverse=True)[:4]) / (self.rrf_k + 1)
         results = [
@@ -328,35 +459,44 @@ class Engine:
         clarify = self.families.question_for(
             _key(compact), [(r.code, r.score) for r in results], decisive=decisive
         )
-        confident = bool(order) and self._confident(order[0], lists)
+        confident = bool(order) and order[0] not in weak and self._confident(order[0], lists)
         return Answer(
             query=query,
             results=results[:limit],
             clarify=clarify,
             confident=confident,
             signals={
-                name: [self.docs[h.doc].code for h in hits[:3]] for name, hits in lists.items()
+                name: [self.docs[h.doc].code for h in hits[:3]]
+                for name, hits in lists.items()
+                if name != "cue"
             },
         )
 
-    def _retrieve(self, norm: str, compact: str) -> dict[str, list[Hit]]:
+    def _retrieve(self, norm: str, compact: str) -> tuple[dict[str, list[Hit]], bool]:
+        """Every retriever's ranking, and whether the question was typed in pinyin."""
+        content = text.content_length(compact)
         lists: dict[str, list[Hit]] = {
-            "rule": ranked(self.rules.hits(compact)),
-            "phrase": ranked(self.phrases.hits(compact)),
+            "rule": ranked(self.rules.hits(compact, content)),
+            "phrase": ranked(self.phrases.hits(compact, content)),
         }
+        # The matter of the question, without 怎么办理 or 要带什么, for the retrievers that
+        # score every shared token.
+        matter = text.without_frame(norm)
         cjk = text.has_cjk(compact)
-        lists["bm25"] = self.char_index.top(text.char_tokens(norm, self.cutter), DEPTH)
+        lists["bm25"] = self.char_index.top(text.char_tokens(matter, self.cutter), DEPTH)
         syllables: list[str] = []
+        typed_pinyin = False
         if cjk:
-            syllables = text.syllables_of(norm, self.cutter)
+            syllables = text.syllables_of(matter, self.cutter)
         else:
             for word in text.ascii_words(norm):
-                split = text.split_pinyin(word) if word.isalpha() else None
+                split = text.split_pinyin(word, loose=True) if word.isalpha() else None
                 if split is None:
                     syllables = []
                     break
                 syllables.extend(split)
             letters = "".join(text.ascii_words(norm))
+            typed_pinyin = bool(syllables)
             if letters.isalpha():
                 lists["initials"] = ranked(self.initials.hits(letters))
         if syllables:
@@ -364,24 +504,45 @@ class Engine:
             # Only real homophones: a phrase written exactly as in the query is the phrase
             # table's evidence already and must not count twice.
             lists["homophone"] = ranked(
-                h
-                for h in self.homophones.hits(self._spell(syllables, learn=False))
-                if text.compact(text.normalise(h.label)) not in compact
+                self.homophones.hits(self._spell(syllables, learn=False), unless_in=compact)
             )
         if len(compact) <= 14:
             candidates = {h.doc for hits in lists.values() for h in hits[:15]}
             query_pinyin = "".join(map(text.fuzzy_syllable, syllables))
             lists["fuzzy"] = ranked(
-                fuzzy_matches(compact, query_pinyin, candidates, self.fuzzy_phrases)
+                fuzzy_matches(
+                    compact,
+                    query_pinyin,
+                    candidates,
+                    self.store,
+                    self.fuzzy_rows,
+                    self.pinyin_of_text,
+                )
             )
         if self.semantic is not None:
             lists["semantic"] = [Hit(d, s) for d, s in self.semantic.top(norm, DEPTH)]
-        return {name: hits[:DEPTH] for name, hits in lists.items() if hits}
+        lists = {name: hits[:DEPTH] for name, hits in lists.items() if hits}
+        if not typed_pinyin:
+            cued = self.cues.docs(compact)
+            if cued:
+                lists["cue"] = [Hit(d, 1.0, "", "cue") for d in sorted(cued)]
+        return lists, typed_pinyin
 
-    def _fuse(self, lists: dict[str, list[Hit]], compact: str) -> dict[int, float]:
+    def _fuse(
+        self, lists: dict[str, list[Hit]], compact: str, *, typed_pinyin: bool = False
+    ) -> tuple[dict[int, float], set[int]]:
+        """Fused scores, and the documents only sound-alike retrievers found."""
+        weights = dict(self.weights)
+        literal = max((lists[name][0].score for name in LITERAL if name in lists), default=0.0)
+        damped = not typed_pinyin and literal >= STRONG_LITERAL
+        if damped:
+            for name in SOUND_ALIKE:
+                weights[name] = weights.get(name, 0.0) * SOUND_ALIKE_DAMPING
         fused: dict[int, float] = {}
         for name, hits in lists.items():
-            weight = self.weights.get(name, 0.0)
+            if name == "cue":
+                continue
+            weight = weights.get(name, 0.0)
             top = max(hits[0].score, SCORE_FLOOR.get(name, 0.0))
             place = 0
             previous: float | None = None
@@ -391,25 +552,44 @@ class Engine:
                     place, previous = position, hit.score
                 rank = 1.0 + self.spread * (1.0 - hit.score / top) + self.position * (place - 1)
                 fused[hit.doc] = fused.get(hit.doc, 0.0) + weight / (self.rrf_k + rank)
-        factor = BUNDLE_BOOST if BUNDLE_CUES.search(compact) else BUNDLE_DAMPING
+        weak: set[int] = set()
+        if not typed_pinyin:
+            found = {h.doc for name, hits in lists.items() if name not in SOUND_ALIKE for h in hits}
+            weak = {doc for doc in fused if doc not in found}
+            for doc in weak:
+                fused[doc] *= WEAK_ONLY
+        for hit in lists.get("cue", ()):
+            if hit.doc in fused:
+                fused[hit.doc] *= 1.0 + CUE_BOOST
+        whole_event = BUNDLE_CUES.search(compact) is not None
+        factor = BUNDLE_BOOST if whole_event else BUNDLE_DAMPING
+        named = {h.doc for h in lists.get("rule", ())} | {
+            h.doc
+            for h in lists.get("phrase", ())
+            if h.source != Field.KEYWORD.value and h.score >= 0.5
+        }
         for doc in fused:
             if self.docs[doc].kind == DocKind.BUNDLE:
                 fused[doc] *= factor
-        return fused
+                if whole_event:
+                    members = sum(m in named for m in self.members[doc])
+                    fused[doc] *= 1.0 + MEMBER_BOOST * max(members - 1, 0)
+        return fused, weak
 
     def _reason(self, doc: int, lists: dict[str, list[Hit]]) -> str:
         # A name or alias that is (nearly) the whole question says it best; then a rule.
         whole = next((h for h in lists.get("phrase", ()) if h.doc == doc and h.score >= 1.5), None)
         if whole is not None:
             return f"{_FIELD_REASON.get(whole.source, '匹配名称')}：{whole.label}"
+        # Characters the question shares with the item (BM25) say more than their sound.
         for name in (
             "rule",
             "phrase",
             "initials",
             "homophone",
             "fuzzy",
-            "pinyin",
             "bm25",
+            "pinyin",
             "semantic",
         ):
             hit = next((h for h in lists.get(name, ()) if h.doc == doc), None)
@@ -455,7 +635,37 @@ class Engine:
         return False
 
 
+class CueIndex:
+    """Cue words and the documents they point at, found in a query by their first
+    character (a dict lookup per query character)."""
+
+    def __init__(self, entries: dict[str, set[int]]) -> None:
+        self._words = sorted(entries)
+        self._docs = [frozenset(entries[w]) for w in self._words]
+        self._by_char: dict[str, list[int]] = {}
+        for i, word in enumerate(self._words):
+            self._by_char.setdefault(word[0], []).append(i)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def docs(self, compact: str) -> set[int]:
+        out: set[int] = set()
+        for ch in dict.fromkeys(compact):
+            for i in self._by_char.get(ch, ()):
+                if self._words[i] in compact:
+                    out |= self._docs[i]
+        return out
+
+
 _UNKNOWN_SYLLABLE = "\U000f0000"
+_KEYWORD = FIELDS.index(Field.KEYWORD)
+_EXACT_ONLY = frozenset((FIELDS.index(Field.CODE), FIELDS.index(Field.LATIN)))
+
+
+def _ids(tokens: Sequence[str], vocabulary: dict[str, int]) -> array[int]:
+    """Token ids, numbering new tokens as they come."""
+    return array("i", [vocabulary.setdefault(t, len(vocabulary)) for t in tokens])
 
 
 def _ascii(compact: str) -> str:

@@ -86,10 +86,10 @@ def apply_rewrites(text: str, rewrites: Sequence[tuple[str, str]]) -> str:
 
 
 def strip_tones(text: str) -> str:
-    """hùzhào → huzhao; ü (also typed as v) becomes u so that lü and lu meet."""
+    """hùzhào → huzhao, lǜ → lu. A typed v is left alone here (KTV is not pinyin); the
+    pinyin helpers read it as ü."""
     decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return bare.replace("v", "u")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def normalise(text: str, rewrites: Sequence[tuple[str, str]] = ()) -> str:
@@ -100,6 +100,46 @@ def normalise(text: str, rewrites: Sequence[tuple[str, str]] = ()) -> str:
         folded = strip_tones(folded)
     folded = apply_rewrites(folded, rewrites)
     return " ".join(part for part in _TOKEN_SPLIT.split(folded) if part)
+
+
+# The frame of a question rather than its matter: how, where, what to bring, politeness and
+# final particles. They are discounted when judging how much of a question a phrase explains
+# (in 护照怎么办理 the phrase 护照 says it all) and left out of the BM25 and pinyin queries,
+# where they only match the many items whose texts happen to share them.
+QUESTION_WORDS = re.compile(
+    "请问一下|请问|你好|您好|麻烦问下|麻烦问一下|想问一下|想问下|想问|问一下|我想知道"
+    "|需要哪些材料|需要什么材料|要什么材料|要哪些材料|需要准备什么|要准备什么|需要带什么|要带什么"
+    "|带什么|准备什么|需要些什么|需要哪些|需要什么|要些什么|要什么|要哪些"
+    "|要办什么证|要办什么|办什么证|办什么|需要办理|需要办|要办理|要去办|去办理"
+    "|怎么办理|怎么申请|怎么办|怎么弄|怎么搞|怎么处理|怎么领取|怎么操作|怎么走|怎样办理|怎样申请"
+    "|怎样|如何办理|如何申请|如何|怎么|咋办|咋弄"
+    "|到哪里办理|到哪里办|去哪里办理|去哪里办|在哪里办理|在哪里办|去哪儿办|在哪儿办|去哪办|在哪办"
+    "|哪里能办|哪里可以办|哪里办理|哪里办|到哪里|去哪里|在哪里|去哪儿|在哪儿|去哪|在哪|哪里|哪儿"
+    "|什么流程|啥流程|流程是什么|什么手续|哪些手续|有什么要求|有什么条件|什么条件"
+    "|可不可以|能不能|可以吗|行不行|能吗|行吗|好吗|是不是|有没有"
+    "|我想要|我想|我要|想要|我们|我家|我的|一下|谢谢|什么|是啥"
+    "|吗|呢|吧|啊|呀|哦|嘛|么|的|了|呗|哈"
+)
+# 了 is discounted but kept in the text: 丢了 and 走了 are words of situations.
+_KEPT_IN_TEXT = frozenset({"了"})
+
+
+def question_frame(compact: str) -> list[tuple[int, int]]:
+    """Spans of question words in a compact query, longest alternatives first."""
+    return [m.span() for m in QUESTION_WORDS.finditer(compact)]
+
+
+def content_length(compact: str) -> int:
+    """Characters of the query that carry its matter (at least one)."""
+    framed = sum(end - start for start, end in question_frame(compact))
+    return max(len(compact) - framed, 1)
+
+
+def without_frame(norm: str) -> str:
+    """The normalised query without its question words (unchanged if nothing would be
+    left); removed words become spaces so that no bigram spans the gap."""
+    stripped = QUESTION_WORDS.sub(lambda m: m.group() if m.group() in _KEPT_IN_TEXT else " ", norm)
+    return " ".join(stripped.split()) if stripped.strip() else norm
 
 
 def compact(text: str) -> str:
@@ -163,6 +203,7 @@ def char_tokens(text: str, cutter: WordCutter | None = None) -> list[str]:
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 
 
+@lru_cache(maxsize=4096)
 def fuzzy_syllable(syllable: str) -> str:
     """Merge the pairs most often confused in speech and typing (模糊音)."""
     s = syllable.replace("v", "u")
@@ -180,8 +221,26 @@ def fuzzy_syllable(syllable: str) -> str:
 @lru_cache(maxsize=200_000)
 def _word_pinyin(word: str) -> tuple[str, ...]:
     # pypinyin resolves most polyphones (银行 yin hang, 重新 chong xin) from its phrase list,
-    # so words are converted whole; the cache makes repeated catalog words free.
+    # so a word with a polyphonic character is converted whole; any other word is spelled
+    # character by character from a cache (the same result, without pypinyin's per-call
+    # work: a large catalog has tens of thousands of distinct words).
+    readings = [_char_pinyin(ch) for ch in word]
+    if all(r is not None for r in readings):
+        return tuple(r for r in readings if r)
     return tuple(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
+
+
+@lru_cache(maxsize=30_000)
+def _char_pinyin(ch: str) -> str | None:
+    """The one toneless reading of a character, "" for no reading, None when it has
+    several (then the word decides)."""
+    readings = str(pinyin_dict.pinyin_dict.get(ord(ch), "")).split(",")
+    bare = {strip_tones(r.strip()) for r in readings if r.strip()}
+    if not bare:
+        return "" if not is_cjk(ch) else None
+    if len(bare) == 1:
+        return bare.pop()
+    return None
 
 
 def syllables_of(text: str, cutter: WordCutter | None = None) -> list[str]:
@@ -233,10 +292,11 @@ def pinyin_syllables() -> frozenset[str]:
     return frozenset(found)
 
 
-def split_pinyin(word: str) -> list[str] | None:
+def split_pinyin(word: str, *, loose: bool = False) -> list[str] | None:
     """Split typed pinyin into syllables (shenfenzheng → shen fen zheng), or None when the
     letters are not pinyin. Of all splits the one with the fewest syllables wins, which
-    prefers xian over xi an as an input method does."""
+    prefers xian over xi an as an input method does. With ``loose`` a stray letter or two
+    typed at the end (bulingg) is dropped."""
     word = word.lower()
     known = pinyin_syllables()
     n = len(word)
@@ -254,6 +314,10 @@ def split_pinyin(word: str) -> list[str] | None:
             current = best[end]
             if current is None or len(candidate) < len(current):
                 best[end] = candidate
+    if best[n] is None and loose and n >= 4:
+        for end in range(n - 1, max(n - 3, 0), -1):
+            if best[end]:
+                return best[end]
     return best[n]
 
 

@@ -20,7 +20,11 @@ def catalog_corpus() -> Corpus:
     """The reference catalog and the curated lexicon, straight from the repository files."""
     items = json.loads((CATALOG_DATA / "items.json").read_text(encoding="utf-8"))
     bundles = json.loads((CATALOG_DATA / "bundles.json").read_text(encoding="utf-8"))
-    rules, families = selectors.read_curated_lexicon()
+    curated = selectors.read_curated_lexicon()
+    departments = {
+        d["code"]: d["name"]
+        for d in json.loads((CATALOG_DATA / "departments.json").read_text(encoding="utf-8"))
+    }
     return Corpus(
         items=tuple(
             ItemDoc(
@@ -29,7 +33,7 @@ def catalog_corpus() -> Corpus:
                 tuple(i["aliases"]),
                 tuple(i["keywords"]),
                 i["description"],
-                "",
+                departments[i["department_code"]],
                 i["target"],
             )
             for i in items
@@ -38,8 +42,9 @@ def catalog_corpus() -> Corpus:
             BundleDoc(b["code"], b["name"], b["description"], tuple(b["item_codes"]))
             for b in bundles
         ),
-        rules=tuple(rules),
-        families=tuple(families),
+        rules=tuple(curated.rules),
+        families=tuple(curated.families),
+        cues=tuple(curated.cues),
     )
 
 
@@ -63,6 +68,7 @@ def _fresh_guidance_state(request: pytest.FixtureRequest) -> Iterator[None]:
     selectors.mark_engine_stale()
     selectors.clear_history_cache()
     yield
+    assert selectors.wait_for_rebuild(30), "a background rebuild outlived its test"
     selectors.mark_engine_stale()
     selectors.clear_history_cache()
 

@@ -152,14 +152,25 @@ def test_limit_caps_the_results(engine: Engine) -> None:
 
 
 def test_own_query_set_meets_the_targets(engine: Engine) -> None:
-    """Our labelled set of every kind (guidance/data/queries.jsonl): top-1 ≥ 95%, top-3 ≥ 99%."""
+    """Our labelled set of every kind (guidance/data/queries.jsonl) stays at top-1 ≥ 99% and
+    top-3 ≥ 99.5%, above the targets for unseen questions (95% / 99%)."""
     rows = [json.loads(line) for line in QUERIES.read_text(encoding="utf-8").splitlines() if line]
     kinds = {r["kind"] for r in rows}
-    assert kinds >= {"situation", "variant", "typo", "pinyin", "initials", "traditional"}
+    assert kinds >= {
+        "situation",
+        "variant",
+        "typo",
+        "pinyin",
+        "initials",
+        "traditional",
+        "enterprise",
+        "bundle",
+    }
     top1 = top3 = 0
     for row in rows:
         codes = [r.code for r in engine.search(row["q"], 3).results]
         top1 += bool(codes) and codes[0] in row["expect"]
         top3 += any(c in row["expect"] for c in codes)
-    assert top1 / len(rows) >= 0.95
-    assert top3 / len(rows) >= 0.98
+    assert len(rows) >= 1000
+    assert top1 / len(rows) >= 0.99
+    assert top3 / len(rows) >= 0.995
