@@ -10,7 +10,9 @@ This module turns plain data into the three A4 PDF vouchers:
 * 补正材料一次性告知书 (:func:`render_supplement_notice`)
 
 Every voucher carries a QR code pointing to the public progress page so the applicant can
-follow the case without coming back to the window.
+follow the case without coming back to the window. The 受理通知书 also carries a second one,
+"扫码评价", with the signed one-time link that rates the acceptance (好差评, GB/T 39046 channel
+二维码), so every receipt handed out at the window can be rated without signing in.
 
 The functions are pure: no Django, no database, just dataclasses in and PDF bytes out, so the
 same code serves the window UI, background jobs and tests.
@@ -95,7 +97,8 @@ class AcceptanceNotice:
     ``received`` lists the materials taken in at the window; ``tolerated`` lists the 容缺
     materials the applicant has promised to hand in later, by ``supplement_due_on``.
     ``promised_due_on`` is the committed completion date (None when not yet known);
-    ``is_instant`` marks a 即办件 settled on the spot.
+    ``is_instant`` marks a 即办件 settled on the spot. ``review_url`` is the public rating
+    link of the acceptance, printed as a second QR code (empty: no rating code).
     """
 
     number: str
@@ -116,6 +119,7 @@ class AcceptanceNotice:
     verify_hint: str
     centre_name: str
     ledger_index: int | None
+    review_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -284,6 +288,8 @@ _PAGE_WIDTH, _PAGE_HEIGHT = A4
 _MARGIN = 22 * mm
 _FRAME_WIDTH = _PAGE_WIDTH - 2 * _MARGIN
 _QR_SIZE = 30 * mm
+_QR_COLUMN = 72 * mm
+_TWO_QR_COLUMN = 80 * mm
 
 # Wording shared by all vouchers: §32 requires the voucher to carry the authority's seal and
 # the date, so the signature block always ends with both.
@@ -404,8 +410,10 @@ def _footer_block(
     signed_at: datetime,
     progress_url: str,
     verify_hint: str = "",
+    review_url: str = "",
 ) -> Table:
-    """QR code on the left, signature block (window, clerk, seal, date) on the right.
+    """QR codes on the left (progress, and "扫码评价" when there is a ``review_url``),
+    signature block (window, clerk, seal, date) on the right.
 
     Without a progress URL the QR cell is left empty rather than failing: §32 makes the
     written voucher mandatory, so a missing link must never stop it from being printed.
@@ -418,15 +426,29 @@ def _footer_block(
     ]
     signature = [Paragraph(_text(line), styles.signature) for line in signature_lines]
 
-    qr_cell: list[Flowable] = []
+    blocks: list[list[Flowable]] = []
     if progress_url:
-        qr_cell.append(Image(io.BytesIO(_qr_png(progress_url)), width=_QR_SIZE, height=_QR_SIZE))
-        qr_cell.append(Paragraph("扫码查询办理进度", styles.caption))
-        if verify_hint:
-            qr_cell.append(Paragraph(_text(verify_hint), styles.small))
-        qr_cell.append(Paragraph(_text(progress_url), styles.small))
+        notes = [verify_hint, progress_url] if verify_hint else [progress_url]
+        blocks.append(_qr_block(styles, progress_url, "扫码查询办理进度", notes))
+    if review_url:
+        # The rating link is long (it carries the signed token), so only the code is printed.
+        blocks.append(_qr_block(styles, review_url, "扫码评价", ["无需登录，限评价一次"]))
 
-    left_width = 72 * mm
+    qr_cell: list[Flowable] | Table = blocks[0] if len(blocks) == 1 else []
+    left_width = _QR_COLUMN
+    if len(blocks) > 1:
+        left_width = _TWO_QR_COLUMN
+        qr_cell = Table([blocks], colWidths=[left_width / len(blocks)] * len(blocks))
+        qr_cell.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 1 * mm),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 1 * mm),
+                ]
+            )
+        )
     table = Table(
         [[qr_cell, signature]],
         colWidths=[left_width, _FRAME_WIDTH - left_width],
@@ -442,6 +464,16 @@ def _footer_block(
         )
     )
     return table
+
+
+def _qr_block(styles: _Styles, url: str, caption: str, notes: Sequence[str]) -> list[Flowable]:
+    """One QR code of ``url`` with its caption and small notes underneath."""
+    block: list[Flowable] = [
+        Image(io.BytesIO(_qr_png(url)), width=_QR_SIZE, height=_QR_SIZE),
+        Paragraph(_text(caption), styles.caption),
+    ]
+    block += [Paragraph(_text(note), styles.small) for note in notes]
+    return block
 
 
 def _build_pdf(
@@ -580,6 +612,7 @@ def render_acceptance_notice(doc: AcceptanceNotice) -> bytes:
                 signed_at=doc.accepted_at,
                 progress_url=doc.progress_url,
                 verify_hint=doc.verify_hint,
+                review_url=doc.review_url,
             )
         )
         return flowables

@@ -9,6 +9,7 @@ from onewindow.core import ids
 from onewindow.intake import documents
 from onewindow.intake.models import Refusal, SupplementNotice
 from onewindow.ledger import selectors as ledger
+from onewindow.workflow import links
 from onewindow.workflow.enums import Provided
 from onewindow.workflow.models import Case
 
@@ -63,6 +64,9 @@ def acceptance_pdf(case: Case, request: HttpRequest | None = None) -> bytes:
             verify_hint="查询码为申请人证件号码后4位",
             centre_name=settings.CENTRE_NAME,
             ledger_index=entries[0].index if entries else None,
+            # The rating app provides the link through the workflow's hook (intake and
+            # evaluation are independent); without it the receipt has no rating code.
+            review_url=links.review_link(case, links.ACCEPTANCE, links.VIA_QR) or "",
         )
     )
 

@@ -15,7 +15,9 @@ from datetime import date, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
+import qrcode
 from django.conf import settings
+from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -23,10 +25,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from onewindow.core import clock, ids
 from onewindow.ledger import selectors as ledger
+from onewindow.workflow import links
 from onewindow.workflow.enums import CaseStatus, DeliveryMethod
 from onewindow.workflow.models import Case
 
@@ -57,6 +60,7 @@ class ResultNotice:
     steps: list[tuple[str, str, str, str]]  # (环节, 部门, 结果, 办理时间)
     centre_name: str
     ledger_index: int | None
+    review_url: str = ""  # the 办结 rating link, printed as a "扫码评价" QR code
 
 
 def _font() -> str:
@@ -135,6 +139,11 @@ def render_result_notice(doc: ResultNotice) -> bytes:
             style("date", 12, alignment=TA_RIGHT),
         )
     )
+    if doc.review_url:
+        story += [Spacer(1, 4 * mm), _qr_image(doc.review_url)]
+        story.append(
+            Paragraph("扫码评价本次办结服务（无需登录）", style("qr", 9, alignment=TA_CENTER))
+        )
     if doc.ledger_index is not None:
         story.append(Spacer(1, 6 * mm))
         story.append(
@@ -158,6 +167,17 @@ def render_result_notice(doc: ResultNotice) -> bytes:
         invariant=1,
     ).build(story)  # type: ignore[arg-type]  # reportlab's stubs want Flowable lists
     return buffer.getvalue()
+
+
+def _qr_image(url: str) -> Image:
+    """A 30 mm QR code of ``url`` (level M survives the folds of a paper notice)."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=10, border=2)
+    code.add_data(url)
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image(fill_color="black", back_color="white").save(buffer)
+    buffer.seek(0)
+    return Image(buffer, width=30 * mm, height=30 * mm)
 
 
 DELIVERY_TEXT = {
@@ -202,4 +222,7 @@ def result_notice_for(case: Case) -> ResultNotice:
         steps=steps,
         centre_name=settings.CENTRE_NAME,
         ledger_index=final.index if final else None,
+        review_url=(links.review_link(case, links.COMPLETION, links.VIA_QR) or "")
+        if case.status == CaseStatus.COMPLETED
+        else "",
     )

@@ -15,6 +15,7 @@ from onewindow.datahub.enums import CertificateStatus, HolderCodeType
 from onewindow.datahub.identifiers import build_identifier
 from onewindow.datahub.models import Certificate
 from onewindow.ledger import services as ledger
+from onewindow.workflow import signals
 from onewindow.workflow.enums import (
     CLOSED_CASE_STATUSES,
     ApplicantKind,
@@ -138,7 +139,7 @@ def deliver_case(*, case: Case, method: str, actor: User) -> Case:
     Preconditions: ``actor`` is a clerk. Raises BadInput (unknown method), CaseClosed
     (already completed, rejected or withdrawn), CaseNotApproved (still in review). Side
     effects: the result certificate in the library when the item issues one, ledger
-    ``case.completed``, the applicant's notice after commit.
+    ``case.completed``, ``case_event``, the applicant's notice after commit.
     """
     if method not in DeliveryMethod.values:
         raise BadInput(fields={"method": "应为 window、post 或 electronic"})
@@ -173,6 +174,7 @@ def deliver_case(*, case: Case, method: str, actor: User) -> Case:
             and clock.local(case.decided_at).date() <= case.promised_due_on,
         },
     )
+    signals.case_event.send(sender=Case, case=case, event="complete")
     notices.tell(
         "case.completed",
         case,

@@ -15,6 +15,7 @@ from onewindow.catalog.stages import build_stages
 from onewindow.core import calendar, clock, sequences
 from onewindow.datahub.models import Organisation, Person
 from onewindow.ledger import services as ledger
+from onewindow.workflow import signals
 from onewindow.workflow.enums import ApplicantKind, CaseStatus, Event, TaskStatus
 from onewindow.workflow.models import Case, CaseMaterial, CaseTask
 
@@ -68,7 +69,7 @@ def open_case(*, new: NewCase, actor: User) -> Case:
 
     The first review stage's tasks open now with due dates in working days; later stages wait.
     Precondition: the caller has validated the application (intake). Side effects: ledger
-    entries ``case.accepted`` and ``task.opened`` (one per opened task).
+    entries ``case.accepted`` and ``task.opened`` (one per opened task); ``case_event``.
     """
     now = clock.now()
     today = clock.today()
@@ -183,6 +184,7 @@ def open_case(*, new: NewCase, actor: User) -> Case:
         if t.status == TaskStatus.OPEN
     ]
     ledger.record_many(events)
+    signals.case_event.send(sender=Case, case=case, event="accept")
     # The response reads tasks and materials right away: hand it what was just written.
     case._prefetched_objects_cache = {  # type: ignore[attr-defined]  # Django's own cache slot
         "tasks": tasks,
