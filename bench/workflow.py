@@ -37,18 +37,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
-from psycopg import sql
+if __package__ in (None, ""):  # run as a script: make ``bench`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import _pg
 
-REPO: Final = Path(__file__).resolve().parent.parent
-SRC: Final = REPO / "src"
-if str(SRC) not in sys.path:
-    sys.path.insert(0, str(SRC))
-
-RESULTS_DIR: Final = REPO / "bench" / "results"
-DEFAULT_PG_SERVER: Final = "postgres://postgres@127.0.0.1:5432/postgres"
 FULL_HISTORICAL: Final = 1_000_000
 FULL_OPEN_TASKS: Final = 100_000
 BATCH: Final = 5_000
@@ -94,40 +87,6 @@ class Result:
     second_sweep_seconds: float = 0.0
     machine: dict[str, Any] = field(default_factory=dict)
     verdict: dict[str, bool] = field(default_factory=dict)
-
-
-# --------------------------------------------------------------------------- database
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def create_database(server: str, name: str) -> None:
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(server: str, name: str) -> None:
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-
-
-def setup_django(database_url: str, home: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["ONEWINDOW_HOME"] = home
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.config.settings.test")
-    import logging
-
-    import django
-
-    django.setup()
-    # Each notification job logs two lines at INFO; thousands of them would drown the report.
-    logging.getLogger("django_tasks").setLevel(logging.WARNING)
 
 
 # --------------------------------------------------------------------------- synthetic data
@@ -380,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 1M cases + 100k open tasks")
     parser.add_argument("--samples", type=int, default=200, help="requests per latency figure")
-    parser.add_argument("--pg-url", default=DEFAULT_PG_SERVER, help="a PostgreSQL server URL")
+    parser.add_argument("--pg-url", default=_pg.DEFAULT_PG_SERVER, help="a PostgreSQL server URL")
     parser.add_argument("--seed", type=int, default=20261124)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--json", type=Path, default=None, help="where to save the JSON")
@@ -391,10 +350,10 @@ def main(argv: list[str] | None = None) -> int:
     open_tasks = max(20, int(FULL_OPEN_TASKS * args.scale))
     name = f"onewindow_bench_wf_{os.getpid()}"
     print(f"工作流压测：{historical:,} 件历史办件、{open_tasks:,} 个在办环节 → {name}")
-    create_database(args.pg_url, name)
+    url = _pg.create_database(args.pg_url, name)
     try:
         with tempfile.TemporaryDirectory(prefix="onewindow-bench-") as home:
-            setup_django(with_database(args.pg_url, name), home)
+            _pg.setup_django(url, home)
             from django.core.management import call_command
 
             from onewindow.catalog import services as catalog
@@ -413,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
             measure(result, args.samples, args.seed)
     finally:
         if not args.keep:
-            drop_database(args.pg_url, name)
+            _pg.drop_database(args.pg_url, name)
     assert result.inbox_busiest is not None and result.inbox_random is not None
     result.machine = {
         "python": platform.python_version(),
@@ -426,8 +385,8 @@ def main(argv: list[str] | None = None) -> int:
         "sweep_under_30s": result.sweep_seconds < TARGET_SWEEP_S,
     }
     report(result)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = args.json or RESULTS_DIR / f"workflow-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    _pg.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = args.json or _pg.RESULTS_DIR / f"workflow-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     path.write_text(json.dumps(asdict(result), ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"结果已保存：{path}")
     return 0 if all(result.verdict.values()) else 1

@@ -15,7 +15,9 @@ def is_applicant(user: User | None, case: Case) -> bool:
     """The account that submitted the case, or the person/organisation it was opened for."""
     if user is None:
         return False
-    if case.submitted_by_id == user.pk:
+    # At the window the clerk submits the case for the applicant; that does not make the clerk
+    # an applicant who may rate their own service.
+    if case.submitted_by_id == user.pk and case.submitted_by_id != case.clerk_id:
         return True
     person = getattr(user, "person", None)
     if person is not None and case.person_id == person.pk:

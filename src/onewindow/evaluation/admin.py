@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from onewindow.evaluation.models import Rectification, Review, ScorecardWeight
+from onewindow.evaluation.models import (
+    Rectification,
+    RectificationEscalation,
+    Review,
+    ScorecardWeight,
+)
 
 
 @admin.register(Review)
@@ -19,8 +24,28 @@ class ReviewAdmin(admin.ModelAdmin[Review]):
 
 @admin.register(Rectification)
 class RectificationAdmin(admin.ModelAdmin[Rectification]):
-    list_display = ("pk", "department", "status", "classification", "rectify_due_on")
-    list_filter = ("status", "classification")
+    list_display = (
+        "pk",
+        "department",
+        "status",
+        "classification",
+        "rectify_due_on",
+        "step_due_on",
+        "escalation_level",
+    )
+    list_filter = ("status", "classification", "escalation_level")
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(RectificationEscalation)
+class RectificationEscalationAdmin(admin.ModelAdmin[RectificationEscalation]):
+    list_display = ("rectification", "status", "level", "due_on", "overdue_days", "created_at")
+    list_filter = ("level", "status")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False

@@ -14,7 +14,7 @@ from onewindow.accounts.models import User
 from onewindow.core import clock
 from onewindow.core.errors import NotFound, PermissionDenied
 from onewindow.core.http import paginate
-from onewindow.evaluation import access, exports, scorecard, selectors, services
+from onewindow.evaluation import access, exports, scorecard, selectors, services, steps
 from onewindow.evaluation.enums import Action, Classification, ReviewChannel, Stage
 from onewindow.evaluation.errors import ReviewForbidden
 from onewindow.evaluation.models import Rectification, Review
@@ -83,7 +83,9 @@ def review_json(review: Review) -> dict[str, Any]:
     }
 
 
-def rectification_json(rectification: Rectification, viewer: User) -> dict[str, Any]:
+def rectification_json(
+    rectification: Rectification, viewer: User, today: date | None = None
+) -> dict[str, Any]:
     review = rectification.review
     body: dict[str, Any] = {
         "id": rectification.pk,
@@ -96,6 +98,10 @@ def rectification_json(rectification: Rectification, viewer: User) -> dict[str, 
         "department": rectification.department.code,
         "text": review.text,
         "evaluator": None,
+        "step_due_on": rectification.step_due_on,
+        "owner": steps.owner_of(rectification),
+        "sla": steps.sla_of(rectification, today),
+        "escalation": rectification.escalation_level or None,
     }
     if access.may_see_evaluator(viewer, review.has_contact_consent):
         body["evaluator"] = {
@@ -128,9 +134,10 @@ def rate(request: HttpRequest, number: str, payload: ReviewIn) -> Status[dict[st
 @router.get("/rectifications", auth=ADMINS, summary="差评整改单")
 def rectifications(request: HttpRequest, page: int = 1, page_size: int = 20) -> dict[str, Any]:
     user = _admin(request)
+    today = clock.today()
 
     def rows(items: Iterable[Rectification]) -> list[dict[str, Any]]:
-        return [rectification_json(r, user) for r in items]
+        return [rectification_json(r, user, today) for r in items]
 
     return paginate(selectors.list_rectifications(user), page, page_size, rows)
 
@@ -152,8 +159,8 @@ def act(request: HttpRequest, rectification_id: int, payload: ActionIn) -> dict[
     return rectification_json(fresh, user)
 
 
-@router.get("/kpis/reviews", auth=ADMINS, summary="好差评指标（实时）")
-def review_kpis(request: HttpRequest, filters: Query[KpiQuery]) -> dict[str, Any]:
+def _kpi_scope(request: HttpRequest, filters: KpiQuery) -> selectors.KpiFilters:
+    """The caller's scope: centre admins any department, department admins only their own."""
     user = _admin(request)
     department = filters.department
     if not user.has_role("centre_admin"):
@@ -161,7 +168,7 @@ def review_kpis(request: HttpRequest, filters: Query[KpiQuery]) -> dict[str, Any
         if own is None or (department and department != own):
             raise PermissionDenied("部门管理员只能查看本部门的指标")
         department = own
-    scope = selectors.KpiFilters(
+    return selectors.KpiFilters(
         department=department or None,
         window=filters.window or None,
         staff=filters.staff or None,
@@ -169,7 +176,22 @@ def review_kpis(request: HttpRequest, filters: Query[KpiQuery]) -> dict[str, Any
         start=filters.start,
         end=filters.end,
     )
-    return dict(vars(selectors.get_review_kpis(scope)))
+
+
+@router.get("/kpis/reviews", auth=ADMINS, summary="好差评指标（实时）")
+def review_kpis(request: HttpRequest, filters: Query[KpiQuery]) -> dict[str, Any]:
+    return dict(vars(selectors.get_review_kpis(_kpi_scope(request, filters))))
+
+
+class TrendQuery(KpiQuery):
+    bucket: Literal["week", "month"] = "month"
+
+
+@router.get("/kpis/reviews/trend", auth=ADMINS, summary="好差评指标趋势（按周或按月）")
+def review_trend(request: HttpRequest, filters: Query[TrendQuery]) -> dict[str, Any]:
+    """Extension: count, good, bad and unrated rates per week or month (docs/api.md)."""
+    points = selectors.get_review_trend(_kpi_scope(request, filters), filters.bucket)
+    return {"bucket": filters.bucket, "points": [vars(p) for p in points]}
 
 
 class WeightsIn(Schema):
@@ -178,14 +200,12 @@ class WeightsIn(Schema):
     points: int = Field(ge=0, le=100)
 
 
-def _scorecard_json(month: str) -> dict[str, Any]:
-    weights, rows = scorecard.build_scorecard(month)
-    return {"month": month, "weights": vars(weights), "departments": [vars(r) for r in rows]}
-
-
 @router.get("/scorecards/departments", auth=ADMINS, summary="部门好差评考核")
 def department_scorecard(request: HttpRequest, month: str = "") -> dict[str, Any]:
-    return _scorecard_json(month or clock.today().strftime("%Y-%m"))
+    """centre_admin: every department; dept_admin: their own department's row."""
+    month = month or clock.today().strftime("%Y-%m")
+    weights, rows = scorecard.scorecard_for(_admin(request), month)
+    return {"month": month, "weights": vars(weights), "departments": [vars(r) for r in rows]}
 
 
 @router.get(
@@ -195,7 +215,7 @@ def export_scorecard(request: HttpRequest, kind: str, month: str = "") -> HttpRe
     if kind not in exports.CONTENT_TYPES:
         raise NotFound()
     month = month or clock.today().strftime("%Y-%m")
-    weights, rows = scorecard.build_scorecard(month)
+    weights, rows = scorecard.scorecard_for(_admin(request), month)
     render = exports.render_xlsx if kind == "xlsx" else exports.render_pdf
     response = HttpResponse(render(month, weights, rows), content_type=exports.CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="scorecard-{month}.{kind}"'

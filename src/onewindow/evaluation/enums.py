@@ -52,6 +52,13 @@ class Classification(models.TextChoices):
     APPEAL = "appeal", "申诉"
 
 
+class StepOwner(models.TextChoices):
+    """Who answers for a rectification step's deadline."""
+
+    DEPARTMENT = "department", "责任部门"
+    CENTRE = "centre", "政务服务中心"
+
+
 class Action(models.TextChoices):
     CONTACT = "contact", "联系核实"
     RECTIFY = "rectify", "整改"
@@ -68,6 +75,7 @@ class ReviewEvent(models.TextChoices):
     REVIEW_SUBMITTED = "review.submitted", "提交评价"
     RECTIFICATION_OPENED = "rectification.opened", "差评整改立案"
     RECTIFICATION_STEP = "rectification.step", "差评整改环节"
+    RECTIFICATION_ESCALATED = "rectification.escalated", "差评整改超期督办"
     SCORECARD_WEIGHTS_SET = "scorecard.weights_set", "设置部门考核权重"
 
 
@@ -91,3 +99,15 @@ CONTACT_RESULTS: dict[str, str] = {
 }
 # Appeals are decided by the centre (STANDARDS.md 好差评).
 CENTRE_ACTIONS = frozenset({Action.UPHOLD_APPEAL, Action.REJECT_APPEAL})
+
+# Each open step's owner. Revisits stay with the responsible department: its admins may take
+# every step but the appeal decision (access.rectification_for_admin, CENTRE_ACTIONS), so the
+# owner of a deadline is always someone allowed to meet it.
+STEP_OWNERS: dict[str, str] = {
+    R.VERIFYING: StepOwner.DEPARTMENT,
+    R.RECTIFYING: StepOwner.DEPARTMENT,
+    R.REPLYING: StepOwner.DEPARTMENT,
+    R.REVISITING: StepOwner.DEPARTMENT,
+    R.APPEALING: StepOwner.CENTRE,
+}
+OPEN_STATUSES = frozenset(STEP_OWNERS)

@@ -17,6 +17,7 @@ from onewindow.evaluation.enums import (
     ReviewChannel,
     Stage,
 )
+from onewindow.workflow.enums import EscalationLevel
 from onewindow.workflow.models import Case
 
 
@@ -104,13 +105,54 @@ class Rectification(TimeStampedModel):
     revisited_at = models.DateTimeField("回访时间", null=True, blank=True)
     is_revisit_satisfied = models.BooleanField("回访满意", null=True, blank=True)
     notes = models.JSONField("办理记录", default=list, blank=True)
+    # The current step's deadline, set when the rectification enters the step (see
+    # services.step_due_on); none once closed or revoked.
+    step_due_on = models.DateField("当前环节期限", null=True, blank=True)
+    # The highest escalation the current step has reached (blank: none); reset on each step.
+    escalation_level = models.CharField(
+        "督办级别", max_length=12, choices=EscalationLevel.choices, blank=True
+    )
 
     class Meta:
         verbose_name = "差评整改"
         verbose_name_plural = "差评整改"
+        indexes = [
+            models.Index(fields=["status", "step_due_on"], name="rectification_step_due_idx")
+        ]
 
     def __str__(self) -> str:
         return f"整改 {self.pk} {self.status}"
+
+
+class RectificationEscalation(models.Model):
+    """One escalation of one rectification step: overdue notice to the department head, or the
+    centre's supervision list. Unique per (rectification, step, level, due date), so a sweep that
+    runs twice escalates once, and a step entered again with a new deadline may escalate again.
+    """
+
+    rectification = models.ForeignKey(
+        Rectification, on_delete=models.CASCADE, related_name="escalations"
+    )
+    status = models.CharField("环节", max_length=12, choices=RectificationStatus.choices)
+    level = models.CharField("级别", max_length=12, choices=EscalationLevel.choices)
+    due_on = models.DateField("环节期限")
+    overdue_days = models.IntegerField("超期工作日", default=0)
+    created_at = models.DateTimeField("升级时间")
+    ledger_index = models.BigIntegerField("账本序号", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "差评整改督办"
+        verbose_name_plural = "差评整改督办"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rectification", "status", "level", "due_on"],
+                name="rectification_escalation_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rectification_id} {self.status} {self.level}"
 
 
 class ScorecardWeight(models.Model):
@@ -130,3 +172,44 @@ class ScorecardWeight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review_percent}/{self.rectification_percent}/{self.points_percent}"
+
+
+class ReviewTally(models.Model):
+    """好差评日汇总: the counts behind the review indicators for one local day, stage, department,
+    window, staff member and item (实时归集). ``events`` and ``rated`` count rateable events
+    (a case accepted or completed that day) and those of them reviewed; the other counters are
+    the reviews made that day, less upheld appeals. Kept in step in the same transaction as each
+    acceptance, completion, rating and rectification step (``evaluation.tallies``); rebuilt from
+    the rows by ``onewindow rebuild_review_tallies``. Derived data, hence no timestamps."""
+
+    day = models.DateField("日期")
+    stage = models.CharField("评价环节", max_length=10, choices=Stage.choices)
+    department = models.ForeignKey(  # indexed with the day below
+        Department, verbose_name="部门", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    window_code = models.CharField("窗口", max_length=20, blank=True)
+    # The staff member's user id, 0 for none: a nullable key column could not be unique.
+    staff_key = models.BigIntegerField("工作人员", default=0)
+    item = models.ForeignKey(Item, verbose_name="事项", on_delete=models.PROTECT, related_name="+")
+    events = models.IntegerField("可评价事件", default=0)
+    rated = models.IntegerField("已评价事件", default=0)
+    reviews = models.IntegerField("计入评价", default=0)
+    bad = models.IntegerField("差评", default=0)
+    replied = models.IntegerField("差评已回复", default=0)
+    rectified = models.IntegerField("差评已整改", default=0)
+    revisits = models.IntegerField("已回访", default=0)
+    satisfied = models.IntegerField("回访满意", default=0)
+
+    class Meta:
+        verbose_name = "好差评日汇总"
+        verbose_name_plural = "好差评日汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "stage", "department", "window_code", "staff_key", "item"],
+                name="review_tally_one_per_key",
+            )
+        ]
+        indexes = [models.Index(fields=["department", "day"], name="review_tally_department")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.stage} {self.department_id} {self.item_id}"

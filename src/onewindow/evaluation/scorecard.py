@@ -12,7 +12,7 @@ from django.db import transaction
 
 from onewindow.accounts.models import Department, User
 from onewindow.core import clock
-from onewindow.core.errors import BadInput
+from onewindow.core.errors import BadInput, PermissionDenied
 from onewindow.evaluation import selectors
 from onewindow.evaluation.enums import RectificationStatus, ReviewEvent
 from onewindow.evaluation.models import Rectification, Review, ScorecardWeight
@@ -153,3 +153,18 @@ def build_scorecard(month: str) -> tuple[Weights, list[ScorecardRow]]:
         )
     rows.sort(key=lambda r: (r.total is None, -(r.total or 0.0), r.department_code))
     return weights, rows
+
+
+def scorecard_for(user: User, month: str) -> tuple[Weights, list[ScorecardRow]]:
+    """The scorecard ``user`` may see: the centre's admins every department, a department's
+    admins only their own row (scored exactly as in the centre's table).
+
+    Raises PermissionDenied for other roles and BadInput for a malformed month.
+    """
+    if user.has_role("centre_admin"):
+        return build_scorecard(month)
+    if not user.has_role("dept_admin") or user.department_id is None:
+        raise PermissionDenied("仅政务服务中心和部门管理员可查看部门考核")
+    code = user.department.code if user.department is not None else None
+    weights, rows = build_scorecard(month)
+    return weights, [r for r in rows if r.department_code == code]

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from onewindow.accounts.models import User
 from onewindow.core import calendar, clock
 from onewindow.core.errors import PermissionDenied
-from onewindow.evaluation import access, tokens
+from onewindow.evaluation import access, steps, tallies, tokens
 from onewindow.evaluation.enums import (
     BAD_LEVELS,
     CENTRE_ACTIONS,
@@ -65,7 +65,8 @@ def rate_case(*, case: Case, rating: Rating, actor: User | None, token: str | No
     """Record one review of ``rating.stage``; a 差评 opens a rectification at once.
 
     Raises ReviewForbidden, ReviewNotRateable (办结 before completion) or ReviewDuplicate.
-    Side effects: ledger entries ``review.submitted`` and ``rectification.opened``.
+    Side effects: ledger entries ``review.submitted`` and ``rectification.opened``; the
+    indicators' daily tallies.
     """
     ensure_may_rate(case=case, stage=rating.stage, user=actor, token=token)
     if rating.stage == Stage.COMPLETE and case.status != CaseStatus.COMPLETED:
@@ -99,6 +100,7 @@ def rate_case(*, case: Case, rating: Rating, actor: User | None, token: str | No
         target=case.ledger_ref,
         payload={"stage": review.stage, "level": review.level, "channel": review.channel},
     )
+    tallies.count_review(review)
     if review.level in BAD_LEVELS:
         _open_rectification(review, actor)
     return review
@@ -107,17 +109,23 @@ def rate_case(*, case: Case, rating: Rating, actor: User | None, token: str | No
 def _open_rectification(review: Review, actor: User | None) -> Rectification:
     day = clock.local(review.reviewed_at).date()
     conf = settings.ONEWINDOW
-    rectification = Rectification.objects.create(
+    rectification = Rectification(
         review=review,
         department_id=review.department_id,
         contact_due_on=calendar.add_working_days(day, int(conf.get("REVIEW_CONTACT_DAYS", 1))),
         rectify_due_on=calendar.add_working_days(day, int(conf.get("REVIEW_RECTIFY_DAYS", 15))),
     )
+    rectification.step_due_on = steps.due_on_entering(rectification, rectification.status, day)
+    rectification.save()
     ledger.record(
         event=ReviewEvent.RECTIFICATION_OPENED,
         actor=_actor(actor),
         target=review.case.ledger_ref,
-        payload={"rectification": rectification.pk, "level": review.level},
+        payload={
+            "rectification": rectification.pk,
+            "level": review.level,
+            "step_due_on": rectification.contact_due_on.isoformat(),
+        },
     )
     return rectification
 
@@ -146,11 +154,14 @@ def act_on_rectification(
 ) -> Rectification:
     """Take one step of the loop (TRANSITIONS). Appeal decisions are the centre's.
 
-    Upholding an appeal removes the review from the indicators, keeping ``note`` as the reason.
-    Raises IllegalTransition, ClassificationRequired or PermissionDenied. Side effect: a ledger
-    entry ``rectification.step``.
+    The next step's deadline (``step_due_on``, see ``steps``) counts from today, and its
+    escalation flag starts blank. Upholding an appeal removes the review from the indicators,
+    keeping ``note`` as the reason.
+    Raises IllegalTransition, ClassificationRequired or PermissionDenied. Side effects: a ledger
+    entry ``rectification.step``; the indicators' daily tallies.
     """
     rectification = Rectification.objects.select_for_update().get(pk=rectification.pk)
+    counted = tallies.counted(rectification)
     if action in CENTRE_ACTIONS and not actor.has_role("centre_admin"):
         raise PermissionDenied("申诉由政务服务中心裁定")
     status = next_status(rectification, action, classification)
@@ -174,6 +185,10 @@ def act_on_rectification(
             is_excluded=True, excluded_reason=note or "申诉成立", updated_at=now
         )
     rectification.status = status
+    rectification.step_due_on = steps.due_on_entering(
+        rectification, status, clock.local(now).date()
+    )
+    rectification.escalation_level = ""
     rectification.notes = [
         *rectification.notes,
         {"action": action, "note": note, "at": now.isoformat(), "by": actor.ledger_ref},
@@ -183,6 +198,13 @@ def act_on_rectification(
         event=ReviewEvent.RECTIFICATION_STEP,
         actor=actor.ledger_ref,
         target=f"rectification:{rectification.pk}",
-        payload={"action": action, "status": status},
+        payload={
+            "action": action,
+            "status": status,
+            "step_due_on": rectification.step_due_on.isoformat()
+            if rectification.step_due_on
+            else None,
+        },
     )
+    tallies.count_step(counted, rectification)
     return rectification

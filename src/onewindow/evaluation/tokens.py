@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
 
 from onewindow.core import clock
-from onewindow.evaluation.enums import Stage
+from onewindow.evaluation.enums import ReviewChannel, Stage
 from onewindow.workflow.models import Case
 
 SALT = "onewindow.evaluation.review-token"
@@ -57,9 +58,20 @@ def read_token(token: str) -> TokenClaim | None:
     return TokenClaim(number, stage)
 
 
-def review_link(case: Case, stage: str) -> str | None:
-    """The public rating page for an SMS or a receipt's QR code; None before the event."""
+# How a link reached the evaluator (``?via=``) → the GB/T 39046 channel the rating records.
+VIA_CHANNELS: dict[str, str] = {"sms": ReviewChannel.SMS, "qr": ReviewChannel.QR_CODE}
+
+
+def channel_for_via(via: str | None) -> str:
+    """The channel of a rating made through a link; a printed QR code when unknown."""
+    return VIA_CHANNELS.get(via or "", ReviewChannel.QR_CODE)
+
+
+def review_link(case: Case, stage: str, via: str = "") -> str | None:
+    """The public rating page for an SMS (``via="sms"``) or a receipt's QR code (``"qr"``);
+    None before the event."""
     token = token_for(case, stage)
     if token is None:
         return None
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/rate/{token}/"
+    query = f"?{urlencode({'via': via})}" if via in VIA_CHANNELS else ""
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/rate/{token}/{query}"

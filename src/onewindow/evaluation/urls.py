@@ -10,6 +10,7 @@ app_name = "evaluation"
 
 urlpatterns = [
     path("reviews/cases/<str:number>/", views.rate_case_page, name="rate-case"),
+    path("reviews/cases/<str:number>/block/", views.case_reviews, name="case-reviews"),
     path("rate/tablet/", views.tablet, name="tablet"),
     path("rate/<str:token>/", views.rate_with_token, name="rate-token"),
     path("rectifications/", views.rectifications, name="rectifications"),

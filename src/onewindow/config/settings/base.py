@@ -170,6 +170,12 @@ ONEWINDOW: dict[str, Any] = {
     "REVIEW_CONTACT_DAYS": 1,
     "REVIEW_RECTIFY_DAYS": 15,
     "REVIEW_TOKEN_DAYS": 30,
+    # Later rectification steps, in working days: reply no earlier than the rectify deadline
+    # and at least this long after rectifying; revisit after the reply; the centre's appeal
+    # decision (evaluation.steps).
+    "REVIEW_REPLY_DAYS": 1,
+    "REVIEW_REVISIT_DAYS": 3,
+    "REVIEW_APPEAL_DAYS": 5,
 }
 
 # The verifiable ledger (ARCHITECTURE §6; ADR 0003, 0004). Signing keys come from the

@@ -7,14 +7,17 @@ import json
 from typing import Any
 
 import pytest
+from django.test import Client
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from onewindow.accounts.models import User
 from onewindow.core import clock
+from onewindow.core.errors import PermissionDenied
 from onewindow.evaluation import scorecard, services
 from onewindow.evaluation.models import Rectification
 from onewindow.workflow.models import Case
-from onewindow.workflow.tests.factories import make_case
+from onewindow.workflow.tests.factories import PARALLEL_ITEM, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +98,6 @@ def test_api_and_exports(month: str, centre_admin: User, client_for: Any) -> Non
 
 
 def test_scorecard_page(month: str, centre_admin: User, citizen: User) -> None:
-    from django.test import Client
-
     client = Client()
     client.force_login(centre_admin)
     page = client.get("/scorecards/", {"month": month}).content.decode()
@@ -104,3 +105,78 @@ def test_scorecard_page(month: str, centre_admin: User, citizen: User) -> None:
     assert "格式应为" not in page
     client.force_login(citizen)
     assert client.get("/scorecards/").status_code == 403
+
+
+@pytest.fixture
+def two_departments(month: str, clerk: User, citizen: User, citizen_person: Any) -> str:
+    """The month's GAHZ reviews and one RSJY review."""
+    case = make_case(clerk=clerk, person=citizen_person, item_code=PARALLEL_ITEM)
+    rating = services.Rating(stage="accept", level=2, channel="PC端")
+    services.rate_case(case=case, rating=rating, actor=citizen, token=None)
+    return month
+
+
+def pdf_text(content: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_centre_admin_sees_every_department(
+    two_departments: str, centre_admin: User, client_for: Any
+) -> None:
+    client = client_for(centre_admin)
+    data = client.get("/api/v1/scorecards/departments", {"month": two_departments}).json()
+    assert {d["department_code"] for d in data["departments"]} >= {"GAHZ", "RSJY"}
+    pdf = client.get("/api/v1/scorecards/departments/export.pdf", {"month": two_departments})
+    assert "GAHZ" in pdf_text(pdf.content) and "RSJY" in pdf_text(pdf.content)
+
+
+def test_dept_admin_sees_only_their_own_row(
+    two_departments: str, dept_admin: User, centre_admin: User, client_for: Any
+) -> None:
+    month = two_departments
+    client = client_for(dept_admin)
+    data = client.get("/api/v1/scorecards/departments", {"month": month}).json()
+    assert [d["department_code"] for d in data["departments"]] == ["GAHZ"]
+    # The row is scored exactly as in the centre's table.
+    _, everyone = scorecard.build_scorecard(month)
+    assert data["departments"][0] == vars(next(r for r in everyone if r.department_code == "GAHZ"))
+    xlsx = client.get("/api/v1/scorecards/departments/export.xlsx", {"month": month})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    assert [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)] == ["GAHZ"]
+    pdf = client.get("/api/v1/scorecards/departments/export.pdf", {"month": month})
+    assert pdf.status_code == 200
+    assert "GAHZ" in pdf_text(pdf.content) and "RSJY" not in pdf_text(pdf.content)
+    page = Client()
+    page.force_login(dept_admin)
+    html = page.get("/scorecards/", {"month": month}).content.decode()
+    assert "户政管理支队" in html and "公共就业" not in html
+    page.force_login(centre_admin)
+    assert "公共就业" in page.get("/scorecards/", {"month": month}).content.decode()
+
+
+def test_a_department_without_data_sees_an_empty_scorecard(
+    two_departments: str, other_dept_admin: User, client_for: Any
+) -> None:
+    data = client_for(other_dept_admin).get(
+        "/api/v1/scorecards/departments", {"month": two_departments}
+    )
+    assert data.status_code == 200 and data.json()["departments"] == []
+
+
+def test_other_roles_may_not_see_the_scorecard(
+    two_departments: str, outsider: User, approver: User, client_for: Any
+) -> None:
+    for user in (outsider, approver):
+        client = client_for(user)
+        for path in (
+            "/api/v1/scorecards/departments",
+            "/api/v1/scorecards/departments/export.xlsx",
+            "/api/v1/scorecards/departments/export.pdf",
+        ):
+            assert client.get(path, {"month": two_departments}).status_code == 403, path
+        page = Client()
+        page.force_login(user)
+        assert page.get("/scorecards/").status_code == 403
+    with pytest.raises(PermissionDenied):
+        scorecard.scorecard_for(approver, two_departments)
