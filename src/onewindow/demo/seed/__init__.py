@@ -55,6 +55,8 @@ from onewindow.demo.seed.people import (
     _save_relations,
 )
 from onewindow.demo.seed.planner import _Planner
+from onewindow.demo.seed.reviews import advance_rectifications, rate_cases
+from onewindow.evaluation.models import Review
 from onewindow.workflow.models import Case
 
 __all__ = [
@@ -143,6 +145,10 @@ def seed(
         company,
     )
     _seed_cases(case_plans, clerk, summary)
+    summary.reviews_created = rate_cases()
+    summary.rectification_steps = advance_rectifications(
+        User.objects.filter(username="admin", is_active=True).first()
+    )
     summary.totals = {
         "账号": User.objects.count(),
         "自然人": Person.objects.count(),
@@ -150,6 +156,7 @@ def seed(
         "电子证照": Certificate.objects.count(),
         "关联关系": Relation.objects.count(),
         "办件": Case.objects.count(),
+        "评价": Review.objects.count(),
     }
     summary.seconds = time.monotonic() - started
     return summary

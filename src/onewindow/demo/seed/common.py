@@ -62,6 +62,8 @@ class SeedSummary:
     cases_created: int = 0
     cases_existing: int = 0
     cases_skipped: int = 0
+    reviews_created: int = 0
+    rectification_steps: int = 0
     non_key: list[NonKeyMaterial] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -76,6 +78,7 @@ class SeedSummary:
                 self.certificates_created,
                 self.relations_created,
                 self.cases_created,
+                self.reviews_created,
             )
         )
 

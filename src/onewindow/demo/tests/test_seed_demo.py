@@ -21,6 +21,10 @@ from onewindow.datahub.enums import CertificateStatus, HolderCodeType, RelationK
 from onewindow.datahub.identifiers import is_valid_identifier
 from onewindow.datahub.models import Certificate, DataAccess, Organisation, Person, Relation
 from onewindow.demo import seed as demo
+from onewindow.evaluation import selectors as review_figures
+from onewindow.evaluation import tallies
+from onewindow.evaluation.enums import RectificationStatus
+from onewindow.evaluation.models import Rectification, Review
 from onewindow.intake import services as intake
 from onewindow.ledger.models import LedgerEntry
 from onewindow.workflow.enums import ApplicantKind, Provided
@@ -49,6 +53,8 @@ def _counts() -> dict[str, int]:
         "ledger": LedgerEntry.objects.count(),
         "reads": DataAccess.objects.count(),
         "non_key": Material.objects.filter(required=True, is_key=False).count(),
+        "reviews": Review.objects.count(),
+        "rectifications": Rectification.objects.count(),
     }
 
 
@@ -294,3 +300,20 @@ def test_seed_demo_command_prints_a_chinese_summary_and_the_accounts() -> None:
     assert "演示数据" in text and "新增" in text
     assert "容缺受理" in text
     assert "approver-GAHZ" in text and demo.DEMO_PASSWORD in text
+
+
+def test_demo_history_is_rated_and_bad_reviews_stand_at_every_step() -> None:
+    summary = demo.seed(people=40, companies=10, cases=160)
+
+    reviews = Review.objects.all()
+    assert summary.reviews_created == reviews.count() > 0
+    assert {r.channel for r in reviews} >= {"政务大厅平板电脑", "短信"}
+    assert all(r.reviewed_at <= clock.now() for r in reviews)
+    statuses = set(Rectification.objects.values_list("status", flat=True))
+    assert RectificationStatus.CLOSED in statuses
+    assert len(statuses) >= 3
+    figures = review_figures.get_review_kpis(review_figures.KpiFilters())
+    assert figures.count == reviews.filter(is_excluded=False).count()
+    assert figures.unrated_rate is not None and 0 < figures.unrated_rate < 1
+    # The ratings went through the service: the live rollup equals a recount from the rows.
+    assert tallies.stored() == tallies.compute()

@@ -55,7 +55,8 @@ class Command(BaseCommand):
         out.write(
             f"  新增：账号 {summary.accounts_created}，自然人 {summary.people_created}，"
             f"法人 {summary.organisations_created}，电子证照 {summary.certificates_created}，"
-            f"关联关系 {summary.relations_created}，历史办件 {summary.cases_created}"
+            f"关联关系 {summary.relations_created}，历史办件 {summary.cases_created}，"
+            f"评价 {summary.reviews_created}（差评整改 {summary.rectification_steps} 步）"
         )
         if summary.cases_existing or summary.cases_skipped:
             out.write(
