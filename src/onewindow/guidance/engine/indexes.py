@@ -59,6 +59,9 @@ class Hit:
     score: float
     label: str = ""
     source: str = ""
+    # The characters of the compact query this evidence rests on, as a bit mask (bit i for
+    # character i); 0 when the retriever cannot tell (BM25, pinyin, semantic).
+    span: int = 0
 
 
 def ranked(hits: Iterable[Hit]) -> list[Hit]:
@@ -255,7 +258,10 @@ class PhraseTable:
                     # The whole query is a name; otherwise the larger the share of the query
                     # the phrase explains, the surer.
                     score = 2.0 * weight if size >= meaning else weight * (0.5 + size / meaning)
-                    out.append(Hit(store.docs[row], score, store.label(row), _FIELD_VALUES[field]))
+                    span = ((1 << size) - 1) << start
+                    out.append(
+                        Hit(store.docs[row], score, store.label(row), _FIELD_VALUES[field], span)
+                    )
         if n <= 16 and not any(h.score >= 2.0 for h in out):
             out.extend(self._containing(query, keep))
         return out
@@ -351,6 +357,17 @@ def _coverage(query: str, words: Sequence[str]) -> tuple[float, int, int]:
     return covered, real, stretches
 
 
+def _span(query: str, words: Sequence[str]) -> int:
+    """Bit mask of the query characters the words of two or more characters occupy (first
+    occurrence of each); lone characters (开, 办) say too little to locate a matter."""
+    mask = 0
+    for word in words:
+        start = query.find(word) if len(word) > 1 else -1
+        if start >= 0:
+            mask |= ((1 << len(word)) - 1) << start
+    return mask
+
+
 _NEGATION = frozenset("不没未别无")
 
 
@@ -419,7 +436,8 @@ class RuleMatcher:
                     if missing:
                         score *= PARTIAL_RULE
                     label = "＋".join(dict.fromkeys(words))
-                    out.extend(Hit(doc, score, label, rule.kind) for doc in rule.docs)
+                    span = _span(query, words)
+                    out.extend(Hit(doc, score, label, rule.kind, span) for doc in rule.docs)
         return out
 
 

@@ -14,13 +14,14 @@ process; a changed lexicon or catalog builds a new engine that replaces the old 
 
 from __future__ import annotations
 
+import heapq
 import re
 import time
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from onewindow.guidance.engine import text
+from onewindow.guidance.engine import actions, text
 from onewindow.guidance.engine.clarify import Clarify, FamilyIndex, derive_families, merge_families
 from onewindow.guidance.engine.corpus import Corpus, DocKind, RuleKind
 from onewindow.guidance.engine.indexes import (
@@ -76,12 +77,33 @@ BUNDLE_CUES = re.compile(
     "一件事|一站式|一次办|一起[办申注过弄搞处领交]|一块[办申注过弄搞处领交]|一并|一次性办|一条龙"
     "|一整套|整套|全套|全流程|一次走完|一次都|一块|顺便|顺带|同时[办申注过]|申请哪些|哪些救助|哪些补贴|哪些补助|哪些政策"
     "|一次搞定|一次办完|都要办|要办哪些|办哪些|哪些手续|些啥|哪几件|几件事|各部门|联办|打包"
+    "|各个部门|哪些部门|几个部门|好几个部门|好几个地方|跑哪些|跑几个|一次弄|一次跑|一趟办|跑一趟"
+    "|合并办|能合并|合起来办|一堆事|一堆手续|所有手续|全部手续|各种手续|一揽子|一口气办"
+    "|都要注销|都得注销|都注销|都要销|都销掉|都要关|都要转|都要过户|都要改"
+    "|都[想要得](?:办|弄|申请|处理)|一[起块](?:吗|呢|$)"
 )
 BUNDLE_BOOST = 2.0
 BUNDLE_DAMPING = 0.85
 # A question that asks for the life event and names several of its items (注销 … 税务、社保、
 # 公积金 一起) raises the bundle by this share for every named item after the first.
 MEMBER_BOOST = 0.5
+# A question that names three or more matters of one bundle in separate parts of its words
+# (上户口 … 办医保 … 领补贴) asks for the life event even without a cue word. Two matters are
+# left neutral (neither raised nor damped): 孩子上学要开无房证明 is one matter with context.
+# A phrase counts as naming a matter from MEMBER_PHRASE.
+MULTI_INTENT_BOOST = 2.0
+MULTI_INTENT_MATTERS = 3
+TWO_MATTERS = 1.0
+MEMBER_PHRASE = 0.5
+# A matter counts as separate when its evidence covers at least this many characters that
+# the evidence for the matters counted before it does not.
+SEPARATE_CHARS = 2
+
+# Sibling items among the best this many whose action (新办, 变更, 延续, 补办, 注销) the
+# question names are raised by this share, and their siblings of another action damped.
+ACTION_DEPTH = 12
+ACTION_BOOST = 0.4
+ACTION_DAMPING = 0.5
 
 # Evidence. What the question literally says — a curated rule, a name, alias or keyword
 # (Latin ones such as KTV or UKey included) — outranks what it merely sounds like. When some
@@ -177,6 +199,12 @@ class Engine:
         self.docs += [Doc(DocKind.BUNDLE, b.code, b.name) for b in corpus.bundles]
         self.index_of: dict[str, int] = {d.code: i for i, d in enumerate(self.docs)}
         self.bundles = corpus.bundles
+        # Sibling items (…新办 / 变更 / 注销): what each name says is done, and the thing.
+        self.action_of = [actions.name_actions(d.name) for d in self.docs]
+        self.family_of = [
+            actions.family_key(d.name) if a else ""
+            for d, a in zip(self.docs, self.action_of, strict=True)
+        ]
         self.members: dict[int, tuple[int, ...]] = {
             len(corpus.items) + j: tuple(
                 self.index_of[c] for c in b.item_codes if c in self.index_of
@@ -487,7 +515,7 @@ class Engine:
         syllables: list[str] = []
         typed_pinyin = False
         if cjk:
-            syllables = text.syllables_of(matter, self.cutter)
+            syllables = text.mixed_syllables(matter, self.cutter)
         else:
             for word in text.ascii_words(norm):
                 split = text.split_pinyin(word, loose=True) if word.isalpha() else None
@@ -561,20 +589,53 @@ class Engine:
         for hit in lists.get("cue", ()):
             if hit.doc in fused:
                 fused[hit.doc] *= 1.0 + CUE_BOOST
+        self._prefer_action(fused, compact)
         whole_event = BUNDLE_CUES.search(compact) is not None
-        factor = BUNDLE_BOOST if whole_event else BUNDLE_DAMPING
-        named = {h.doc for h in lists.get("rule", ())} | {
-            h.doc
-            for h in lists.get("phrase", ())
-            if h.source != Field.KEYWORD.value and h.score >= 0.5
-        }
+        spans = self._member_spans(lists)
         for doc in fused:
-            if self.docs[doc].kind == DocKind.BUNDLE:
-                fused[doc] *= factor
-                if whole_event:
-                    members = sum(m in named for m in self.members[doc])
-                    fused[doc] *= 1.0 + MEMBER_BOOST * max(members - 1, 0)
+            if self.docs[doc].kind != DocKind.BUNDLE:
+                continue
+            # How many of the bundle's matters the question names in separate words.
+            matters = _separate_matters([spans[m] for m in self.members[doc] if m in spans])
+            named = max(matters, sum(m in spans for m in self.members[doc]))
+            # A cue word raises a bundle only if something names it or one of its matters
+            # (各部门一起验收 is not 企业注销一件事 just because both ask for several offices).
+            if whole_event and (named or doc in spans):
+                fused[doc] *= BUNDLE_BOOST * (1.0 + MEMBER_BOOST * max(named - 1, 0))
+            elif matters >= MULTI_INTENT_MATTERS:
+                fused[doc] *= MULTI_INTENT_BOOST * (1.0 + MEMBER_BOOST * (matters - 3))
+            elif matters == 2:
+                fused[doc] *= TWO_MATTERS
+            else:
+                fused[doc] *= BUNDLE_DAMPING
         return fused, weak
+
+    def _prefer_action(self, fused: dict[int, float], compact: str) -> None:
+        """Among sibling items the evidence found (食品经营许可 新办 / 变更 / 注销), raise
+        those whose action the question names (不做了 → 注销, 换人了 → 变更)."""
+        wanted = actions.query_actions(compact)
+        if not wanted:
+            return
+        families: dict[str, list[int]] = {}
+        for doc in heapq.nlargest(ACTION_DEPTH, fused, key=fused.__getitem__):
+            if self.family_of[doc]:
+                families.setdefault(self.family_of[doc], []).append(doc)
+        for siblings in families.values():
+            matching = [d for d in siblings if self.action_of[d] & wanted]
+            if matching and len(matching) < len(siblings):
+                for doc in siblings:
+                    fused[doc] *= 1.0 + ACTION_BOOST if doc in matching else ACTION_DAMPING
+
+    @staticmethod
+    def _member_spans(lists: dict[str, list[Hit]]) -> dict[int, int]:
+        """For every document a rule or a (fairly specific) phrase found, the query
+        characters that evidence rests on."""
+        spans: dict[int, int] = {}
+        for name in LITERAL:
+            for hit in lists.get(name, ()):
+                if hit.span and (name == "rule" or hit.score >= MEMBER_PHRASE):
+                    spans[hit.doc] = spans.get(hit.doc, 0) | hit.span
+        return spans
 
     def _reason(self, doc: int, lists: dict[str, list[Hit]]) -> str:
         # A name or alias that is (nearly) the whole question says it best; then a rule.
@@ -670,6 +731,19 @@ def _ids(tokens: Sequence[str], vocabulary: dict[str, int]) -> array[int]:
 
 def _ascii(compact: str) -> str:
     return "".join(text.ascii_words(compact))
+
+
+def _separate_matters(spans: Sequence[int]) -> int:
+    """How many of the spans add at least ``SEPARATE_CHARS`` characters of their own, the
+    widest first: two items found by the same words (户口 for both 出生登记 and 户口迁入) are
+    one matter, 上户口 and 办医保 are two."""
+    seen = 0
+    count = 0
+    for span in sorted(spans, key=lambda s: (-s.bit_count(), s)):
+        if (span & ~seen).bit_count() >= SEPARATE_CHARS:
+            count += 1
+            seen |= span
+    return count
 
 
 def _key(query: str) -> str:

@@ -253,6 +253,24 @@ def syllables_of(text: str, cutter: WordCutter | None = None) -> list[str]:
     return [s.replace("v", "u") for s in out if s.isascii() and s.isalpha()]
 
 
+_CJK_OR_LETTERS = re.compile(f"[{_CJK}]+|[a-z]+")
+
+
+def mixed_syllables(text: str, cutter: WordCutter | None = None) -> list[str]:
+    """Syllables of a question written partly in characters and partly in pinyin
+    (身份证buban → shen fen zheng bu ban), in order. Latin words that are not pinyin (KTV,
+    UKey) are left out, as is a pinyin word shorter than two syllables."""
+    out: list[str] = []
+    for piece in _CJK_OR_LETTERS.findall(text):
+        if piece.isascii():
+            split = split_pinyin(piece)
+            if split is not None and len(split) >= 2:
+                out.extend(split)
+        else:
+            out.extend(syllables_of(piece, cutter))
+    return out
+
+
 def _pieces(run: str, cutter: WordCutter | None) -> list[str]:
     if cutter is None or len(run) <= 4:
         return [run]

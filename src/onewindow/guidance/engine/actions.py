@@ -1,0 +1,68 @@
+"""Action words: which of a family's sibling items a question asks for.
+
+The catalog names siblings by what is done to one thing — 食品经营许可（新办 / 变更 / 延续 /
+注销）, 居民身份证申领 / 换领 / 补领, 普通护照签发 / 换发 / 补发, 个体工商户设立登记 / 注销登记.
+A question says the same in everyday words (不做了, 换人了, 快到期, 丢了, 第一次), so each
+item's action is read from its name, each question's from its words, and among siblings that
+other evidence found the one whose action the question names is preferred.
+"""
+
+from __future__ import annotations
+
+import re
+
+# What an item name says is done; a name may say two things (补发、换发).
+_NAME_ACTIONS: dict[str, re.Pattern[str]] = {
+    "first": re.compile("新办|首次|初次|设立|签发"),
+    "change": re.compile("变更|更正"),
+    "renew": re.compile("延续|换领|换发|换证|有效期满|再次签注"),
+    "reissue": re.compile("补领|补发|补证|补办|补换|遗失"),
+    "cancel": re.compile("注销|清税"),
+}
+
+# How people say it. Checked on the folded, compact question.
+_QUERY_ACTIONS: dict[str, re.Pattern[str]] = {
+    "first": re.compile(
+        "新办|首次|初次|第一次|头一回|头一次|从没办过|没办过|还没办过|新开|刚开|开办|设立|刚成立"
+    ),
+    "change": re.compile(
+        "变更|更改|修改|改名|改成|改为|改一下|改了|要改|得改|想改|换人|换了人|换成|换负责人"
+        "|变了|变成|迁址|搬了|搬家|地址变|法人换|负责人换|写错|登错|有误|错了|不一致"
+    ),
+    "renew": re.compile(
+        "延续|延期|续期|续证|续办|续签|到期|过期|期满|快到期|满期|换证|换领|换发|换新|换本|加签|再签"
+        "|损坏|坏了|破了|撕坏|撕烂|泡烂|磨损|旧了"
+    ),
+    "reissue": re.compile(
+        "补办|补领|补发|补证|补一个|补一张|补个|补张|遗失|丢了|丢失|弄丢|搞丢|不见了|找不到|被偷|被盗"
+        "|重新开|重开|重新办|重办"
+    ),
+    "cancel": re.compile(
+        "注销|销掉|销户|不做了|不干了|不开了|不营业|关门|倒闭|停业|歇业|撤销|不要了|关掉|关了"
+        "|转出去|结业|散伙|解散|不经营|解押|解除抵押|撤押"
+    ),
+}
+
+# Words that name the action or the kind of request and not the thing itself.
+_NOT_THE_THING = re.compile(
+    "（[^）]*）|\\([^)]*\\)|新办|首次|初次|设立|签发|变更|更正|延续|换领|换发|换证|有效期满|再次"
+    "|补领|补发|补证|补办|补换|遗失|注销|清税|登记|申请|申领|办理|核发|签注|、|和"
+)
+
+
+def name_actions(name: str) -> frozenset[str]:
+    """The actions an item's name names (empty for most items)."""
+    return frozenset(action for action, pattern in _NAME_ACTIONS.items() if pattern.search(name))
+
+
+def family_key(name: str) -> str:
+    """The thing the siblings share: the name without its action words and request words
+    (食品经营许可（变更） → 食品经营许可, 机动车驾驶证遗失补证 → 机动车驾驶证)."""
+    return _NOT_THE_THING.sub("", name)
+
+
+def query_actions(compact: str) -> frozenset[str]:
+    """The actions a (folded, compact) question names."""
+    return frozenset(
+        action for action, pattern in _QUERY_ACTIONS.items() if pattern.search(compact)
+    )
