@@ -4,7 +4,9 @@ The catalog names siblings by what is done to one thing — 食品经营许可�
 注销）, 居民身份证申领 / 换领 / 补领, 普通护照签发 / 换发 / 补发, 个体工商户设立登记 / 注销登记.
 A question says the same in everyday words (不做了, 换人了, 快到期, 丢了, 第一次), so each
 item's action is read from its name, each question's from its words, and among siblings that
-other evidence found the one whose action the question names is preferred.
+other evidence found the one whose action the question names is preferred. Directions of a
+move are actions too: 户口迁入 / 迁出, 转入 / 转出, 增员 / 减员 (转到我们这 → in, 转走 → out,
+新来的 → add, 离职了 → remove).
 """
 
 from __future__ import annotations
@@ -13,11 +15,16 @@ import re
 
 # What an item name says is done; a name may say two things (补发、换发).
 _NAME_ACTIONS: dict[str, re.Pattern[str]] = {
-    "first": re.compile("新办|首次|初次|设立|签发"),
+    "first": re.compile("新办|首次|初次|设立|签发|参保登记"),
     "change": re.compile("变更|更正"),
     "renew": re.compile("延续|换领|换发|换证|有效期满|再次签注"),
     "reissue": re.compile("补领|补发|补证|补办|补换|遗失"),
     "cancel": re.compile("注销|清税"),
+    # Directions of a move: into this city or unit, out of it; staff added or removed.
+    "in": re.compile("迁入|转入|转移接续"),
+    "out": re.compile("迁出|转出"),
+    "add": re.compile("增员"),
+    "remove": re.compile("减员"),
 }
 
 # How people say it. Checked on the folded, compact question.
@@ -39,14 +46,27 @@ _QUERY_ACTIONS: dict[str, re.Pattern[str]] = {
     ),
     "cancel": re.compile(
         "注销|销掉|销户|不做了|不干了|不开了|不营业|关门|倒闭|停业|歇业|撤销|不要了|关掉|关了"
-        "|转出去|结业|散伙|解散|不经营|解押|解除抵押|撤押"
+        "|转出去|结业|散伙|解散|不经营|解押|解除抵押|撤押|撤掉|要撤|撤了|停掉"
     ),
+    "in": re.compile(
+        "迁入|转入|迁进|转进|迁来|迁过来|迁回来|转过来|转回来|调进|调入|调过来|调回|接续|落户|入户"
+        "|迁到我|转到我|迁到这|转到这|转到本|迁到本|来本市|来这边|过来|投靠"
+    ),
+    "out": re.compile(
+        "迁出|转出|迁走|转走|调走|调出|迁往|迁去|转去|带走|离开本市|离开这|去外地|去外省|回老家"
+        "|迁回老家|迁到外|转到外|移走|出去"
+    ),
+    "add": re.compile(
+        "增员|加保|加人|加员|新来|新进|新招|新入职|刚入职|入职|招了|招的|新员工|新同事|新人"
+    ),
+    "remove": re.compile("减员|退保|停保|离职|辞职|辞退|开除|走了|不干了|减人|人走|解除劳动|退工"),
 }
 
 # Words that name the action or the kind of request and not the thing itself.
 _NOT_THE_THING = re.compile(
     "（[^）]*）|\\([^)]*\\)|新办|首次|初次|设立|签发|变更|更正|延续|换领|换发|换证|有效期满|再次"
-    "|补领|补发|补证|补办|补换|遗失|注销|清税|登记|申请|申领|办理|核发|签注|、|和"
+    "|补领|补发|补证|补办|补换|遗失|注销|清税|迁入|转入|转移接续|迁出|转出|增员|减员|参保"
+    "|单位|职工|员工|登记|申请|申领|办理|核发|签注|、|和"
 )
 
 
@@ -66,3 +86,15 @@ def query_actions(compact: str) -> frozenset[str]:
     return frozenset(
         action for action, pattern in _QUERY_ACTIONS.items() if pattern.search(compact)
     )
+
+
+def related_families(one: str, other: str) -> bool:
+    """Whether two family keys name one thing: equal, or the shorter (of at least four
+    characters) read in order within the longer (单位医疗保险 in 单位职工基本医疗保险)."""
+    if one == other:
+        return True
+    short, long = sorted((one, other), key=len)
+    if len(short) < 4:
+        return False
+    chars = iter(long)
+    return all(c in chars for c in short)

@@ -81,6 +81,9 @@ BUNDLE_CUES = re.compile(
     "|合并办|能合并|合起来办|一堆事|一堆手续|所有手续|全部手续|各种手续|一揽子|一口气办"
     "|都要注销|都得注销|都注销|都要销|都销掉|都要关|都要转|都要过户|都要改"
     "|都[想要得](?:办|弄|申请|处理)|一[起块](?:吗|呢|$)"
+    "|一个窗口|一窗|同一个窗口|一个地方办|一个地方搞|一处办|一口办|统一办|集中办"
+    "|各种救助|各类救助|各种补贴|各类补贴|各项补贴|所有补贴|能领的补贴|能申请的补贴|哪些待遇"
+    "|从[^，。,；;]{1,12}到[^，。,；;]{1,12}到"
 )
 BUNDLE_BOOST = 2.0
 BUNDLE_DAMPING = 0.85
@@ -98,12 +101,26 @@ MEMBER_PHRASE = 0.5
 # A matter counts as separate when its evidence covers at least this many characters that
 # the evidence for the matters counted before it does not.
 SEPARATE_CHARS = 2
+# Share of its best named matter a bundle starts from when only its matters were found.
+BUNDLE_SEED = 0.5
 
 # Sibling items among the best this many whose action (新办, 变更, 延续, 补办, 注销) the
 # question names are raised by this share, and their siblings of another action damped.
 ACTION_DEPTH = 12
 ACTION_BOOST = 0.4
 ACTION_DAMPING = 0.5
+
+# Words whose sense depends on the words beside them. 牌照 / 牌子 / 执照 name a vehicle plate
+# only beside a vehicle word (车, 摩托, 上牌); after a business word (KTV牌照, 网吧牌照,
+# 食肆牌照) they name that business's licence, so vehicle items are damped.
+SENSES: tuple[tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile("牌照|牌子|执照"),
+        re.compile("车|摩托|上牌|号牌|挂牌|临牌|行驶|驾"),
+        re.compile("机动车|号牌|车辆|行驶|驾驶"),
+    ),
+)
+SENSE_DAMPING = 0.3
 
 # Evidence. What the question literally says — a curated rule, a name, alias or keyword
 # (Latin ones such as KTV or UKey included) — outranks what it merely sounds like. When some
@@ -590,8 +607,10 @@ class Engine:
             if hit.doc in fused:
                 fused[hit.doc] *= 1.0 + CUE_BOOST
         self._prefer_action(fused, compact)
+        self._read_senses(fused, compact)
         whole_event = BUNDLE_CUES.search(compact) is not None
         spans = self._member_spans(lists)
+        self._seed_bundles(fused, spans)
         for doc in fused:
             if self.docs[doc].kind != DocKind.BUNDLE:
                 continue
@@ -610,21 +629,45 @@ class Engine:
                 fused[doc] *= BUNDLE_DAMPING
         return fused, weak
 
+    def _seed_bundles(self, fused: dict[int, float], spans: dict[int, int]) -> None:
+        """A bundle two or more of whose matters the question names separately competes even
+        when no retriever found its own words (核名 … 发票 … 社保开户 → 企业开办一件事); it
+        starts at a share of its best named matter and the bundle rules below decide."""
+        for doc, members in self.members.items():
+            named = [m for m in members if m in spans and m in fused]
+            if len(named) < 2:
+                continue
+            if _separate_matters([spans[m] for m in named]) >= 2:
+                seed = BUNDLE_SEED * max(fused[m] for m in named)
+                fused[doc] = max(fused.get(doc, 0.0), seed)
+
     def _prefer_action(self, fused: dict[int, float], compact: str) -> None:
         """Among sibling items the evidence found (食品经营许可 新办 / 变更 / 注销), raise
         those whose action the question names (不做了 → 注销, 换人了 → 变更)."""
         wanted = actions.query_actions(compact)
         if not wanted:
             return
-        families: dict[str, list[int]] = {}
-        for doc in heapq.nlargest(ACTION_DEPTH, fused, key=fused.__getitem__):
-            if self.family_of[doc]:
-                families.setdefault(self.family_of[doc], []).append(doc)
-        for siblings in families.values():
+        best = heapq.nlargest(ACTION_DEPTH, fused, key=fused.__getitem__)
+        top = [d for d in best if self.family_of[d]]
+        factors: dict[int, float] = {}
+        for doc in top:
+            siblings = [
+                d for d in top if actions.related_families(self.family_of[doc], self.family_of[d])
+            ]
             matching = [d for d in siblings if self.action_of[d] & wanted]
             if matching and len(matching) < len(siblings):
-                for doc in siblings:
-                    fused[doc] *= 1.0 + ACTION_BOOST if doc in matching else ACTION_DAMPING
+                factors[doc] = 1.0 + ACTION_BOOST if doc in matching else ACTION_DAMPING
+        for doc, factor in factors.items():
+            fused[doc] *= factor
+
+    def _read_senses(self, fused: dict[int, float], compact: str) -> None:
+        """Damp the items of a word's other sense when the question lacks that sense's
+        context (KTV牌照 is a licence, not a number plate)."""
+        for word, context, names in SENSES:
+            if word.search(compact) and not context.search(compact):
+                for doc in fused:
+                    if names.search(self.docs[doc].name):
+                        fused[doc] *= SENSE_DAMPING
 
     @staticmethod
     def _member_spans(lists: dict[str, list[Hit]]) -> dict[int, int]:

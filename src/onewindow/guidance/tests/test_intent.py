@@ -156,3 +156,100 @@ def test_pinyin_typed_after_characters_is_read_as_pinyin(engine: Engine) -> None
     assert text.mixed_syllables("KTV许可") == ["xu", "ke"]
     assert codes(engine, "护照huanfa")[0] == "SF-GACRJ-002"
     assert codes(engine, "驾照bulin")[0] == "SF-GAJG-002"
+
+
+# --- the direction of a move ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "wanted"),
+    [
+        ("社保想转到我们这边来", {"in"}),
+        ("户口要迁走", {"out"}),
+        ("刚招了个新同事", {"add"}),
+        ("员工辞职了", {"remove"}),
+    ],
+)
+def test_questions_say_which_way_a_move_goes(query: str, wanted: set[str]) -> None:
+    assert actions.query_actions(text.compact(query)) == wanted
+
+
+def test_names_say_which_way_a_move_goes() -> None:
+    assert actions.name_actions("户口迁入（夫妻投靠）") == {"in"}
+    assert actions.name_actions("户口迁出（迁往外省市）") == {"out"}
+    assert "add" in actions.name_actions("职工社会保险参保登记（员工增员）")
+    moved_in = actions.family_key("户口迁入（夫妻投靠）")
+    assert moved_in == actions.family_key("户口迁出（迁往外省市）") == "户口"
+    assert actions.related_families("单位医疗保险", "单位职工基本医疗保险")
+    assert not actions.related_families("医疗", "医疗机构执业")  # too short to say
+
+
+MOVES = Corpus(
+    items=(
+        ItemDoc("I", "渔船船籍转入登记", ("渔船船籍",)),
+        ItemDoc("O", "渔船船籍转出登记", ("渔船船籍",)),
+        ItemDoc("P", "船员名册增员", ("船员名册",)),
+        ItemDoc("M", "船员名册减员", ("船员名册",)),
+    ),
+)
+
+
+def test_the_sibling_the_move_goes_to_is_preferred() -> None:
+    engine = Engine(MOVES)
+    assert codes(engine, "外港的渔船船籍想转过来")[0] == "I"
+    assert codes(engine, "渔船要卖去外省，船籍转走")[0] == "O"
+    assert codes(engine, "船上新来了两个人，船员名册怎么改")[0] == "P"
+    assert codes(engine, "有个船员辞职了，名册怎么处理")[0] == "M"
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("以前单位的公积金要转到这边新公司", "SF-GJJ-003"),
+        ("户口打算迁去外省", "SF-GAHZ-008"),
+        ("老婆户口迁过来", "SF-GAHZ-002"),
+        ("新入职的同事要交医保", "SF-YB-004"),
+    ],
+)
+def test_directions_in_the_reference_catalog(engine: Engine, query: str, code: str) -> None:
+    assert codes(engine, query)[0] == code
+
+
+# --- 牌照 by the words beside it -------------------------------------------------------------
+
+PLATES = Corpus(
+    items=(
+        ItemDoc("CAR", "机动车号牌核发", ("上牌照", "车牌照")),
+        ItemDoc("BATH", "浴室经营许可", ("浴室许可",)),
+    ),
+)
+
+
+def test_a_licence_word_after_a_trade_is_not_a_number_plate() -> None:
+    engine = Engine(PLATES)
+    assert codes(engine, "浴室牌照怎么办")[0] == "BATH"
+    assert codes(engine, "汽车牌照怎么办")[0] == "CAR"
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("开歌舞厅要什么牌照", "SF-WL-002"),
+        ("网咖执照去哪申请", "SF-WL-003"),
+        ("药房的牌照", "SF-SC-017"),
+        ("摩托车牌照怎么上", "SF-GAJG-005"),
+    ],
+)
+def test_licence_words_in_the_reference_catalog(engine: Engine, query: str, code: str) -> None:
+    assert codes(engine, query)[0] == code
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("从核名到刻章到银行开户，开公司能不能一窗办", "YJS-002"),
+        ("困难户的各类救助能不能一个窗口申请", "YJS-014"),
+    ],
+)
+def test_one_window_words_raise_the_bundle(engine: Engine, query: str, code: str) -> None:
+    assert codes(engine, query)[0] == code
