@@ -564,7 +564,9 @@ class Engine:
                     self.pinyin_of_text,
                 )
             )
-        if self.semantic is not None:
+        if self.semantic is not None and cjk:
+            # Letters typed as pinyin or initials mean nothing to the embedding model: its
+            # neighbours of "lsfz" are noise that would outvote the initials index.
             lists["semantic"] = [Hit(d, s) for d, s in self.semantic.top(norm, DEPTH)]
         lists = {name: hits[:DEPTH] for name, hits in lists.items() if hits}
         if not typed_pinyin:

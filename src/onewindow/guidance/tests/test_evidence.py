@@ -5,6 +5,9 @@ kinds of questions that once went wrong."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pytest
 
 from onewindow.guidance.engine import Corpus, Cue, Engine, ItemDoc, text
@@ -255,3 +258,35 @@ def test_phrases_share_their_texts() -> None:
     store.add(0, "公积金", Field.KEYWORD, "公积金")
     store.add(1, "公积金", Field.KEYWORD, "公积金")
     assert len(store) == 2 and len(store.texts) == 1 and len(store.labels) == 1
+
+
+class _CharacterEmbedder:
+    """A stand-in embedding model: a bag of characters, hashed into 64 dimensions."""
+
+    def _vector(self, value: str) -> np.ndarray:
+        vector = np.zeros(64, np.float32)
+        for char in value:
+            vector[ord(char) % 64] += 1.0
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else vector
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts])
+
+    def query(self, text: str) -> np.ndarray:
+        return self._vector(text)
+
+
+def test_the_semantic_signal_reads_chinese_but_not_typed_letters() -> None:
+    corpus = Corpus(
+        items=(
+            ItemDoc("GA-1", "临时居民身份证申领", ("临时身份证",)),
+            ItemDoc("GA-2", "居民身份证换领"),
+        )
+    )
+    engine = Engine(corpus, embedder=_CharacterEmbedder())
+    assert "semantic" in engine.search("身份证到期了", 5).signals
+    # Initials and pinyin are letters the model cannot read; its guesses would be noise.
+    answer = engine.search("lssfz", 5)
+    assert "semantic" not in answer.signals
+    assert answer.results[0].code == "GA-1"
