@@ -16,8 +16,13 @@ from onewindow.core import clock
 from onewindow.core.errors import BadInput
 from onewindow.evaluation import tallies
 from onewindow.evaluation.enums import OPEN_STATUSES
-from onewindow.evaluation.models import Rectification, ReviewTally
+from onewindow.evaluation.models import Rectification, Review, ReviewTally
 from onewindow.workflow.models import Case
+
+
+def reviews_by_stage(case: Case) -> dict[str, Review]:
+    """The reviews given of ``case``, by stage (at most one each)."""
+    return {r.stage: r for r in Review.objects.filter(case=case)}
 
 
 def get_rectification(rectification_id: int) -> Rectification | None:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from onewindow.accounts.models import User
 from onewindow.core import calendar, clock
 from onewindow.core.errors import PermissionDenied
-from onewindow.evaluation import access, steps, tallies, tokens
+from onewindow.evaluation import access, events, steps, tallies, tokens
 from onewindow.evaluation.enums import (
     BAD_LEVELS,
     CENTRE_ACTIONS,
@@ -20,7 +20,6 @@ from onewindow.evaluation.enums import (
     Action,
     Classification,
     ReviewEvent,
-    Stage,
 )
 from onewindow.evaluation.errors import (
     ClassificationRequired,
@@ -31,7 +30,6 @@ from onewindow.evaluation.errors import (
 )
 from onewindow.evaluation.models import Rectification, Review
 from onewindow.ledger import services as ledger
-from onewindow.workflow.enums import CaseStatus
 from onewindow.workflow.models import Case
 
 
@@ -69,7 +67,7 @@ def rate_case(*, case: Case, rating: Rating, actor: User | None, token: str | No
     indicators' daily tallies.
     """
     ensure_may_rate(case=case, stage=rating.stage, user=actor, token=token)
-    if rating.stage == Stage.COMPLETE and case.status != CaseStatus.COMPLETED:
+    if not events.has_happened(case, rating.stage):
         raise ReviewNotRateable()
     case = Case.objects.select_for_update().select_related("item_version").get(pk=case.pk)
     if Review.objects.filter(case=case, stage=rating.stage).exists():

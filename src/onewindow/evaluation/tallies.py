@@ -23,7 +23,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 
 from onewindow.core import clock
-from onewindow.evaluation.enums import BAD_LEVELS, Stage
+from onewindow.evaluation import events
+from onewindow.evaluation.enums import BAD_LEVELS
 from onewindow.evaluation.models import Rectification, Review, ReviewTally
 from onewindow.workflow.models import Case
 
@@ -37,7 +38,6 @@ COUNTERS: Final = (
     "revisits",
     "satisfied",
 )
-EVENT_AT: Final = {Stage.ACCEPT: "accepted_at", Stage.COMPLETE: "completed_at"}
 
 
 class Key(NamedTuple):
@@ -54,7 +54,7 @@ Counts = dict[str, int]
 
 def event_key(case: Case, stage: str) -> Key | None:
     """Where the case's ``stage`` event counts; None while it has not happened."""
-    at = case.accepted_at if stage == Stage.ACCEPT else case.completed_at
+    at = events.event_at(case, stage)
     if at is None:
         return None
     return Key(
@@ -166,15 +166,15 @@ def _day(field: str) -> TruncDate:
 
 def _rows() -> Iterator[tuple[Key, Counts]]:
     """Every tally contribution computed from the rows, one aggregate query per kind."""
-    for stage, at in EVENT_AT.items():
-        events = (
+    for stage, at in events.EVENT_FIELDS.items():
+        happened = (
             Case.objects.filter(**{f"{at}__isnull": False})
             .annotate(d=_day(at))
             .values_list("d", "item_version__department_id", "window_code", "clerk_id", "item_id")
             .annotate(n=Count("pk"))
             .order_by()
         )
-        for day, department, window, clerk, item, n in events.iterator(chunk_size=10_000):
+        for day, department, window, clerk, item, n in happened.iterator(chunk_size=10_000):
             yield Key(day, stage, department, window, clerk or 0, item), {"events": n}
         rated = (
             Review.objects.filter(stage=stage, **{f"case__{at}__isnull": False})

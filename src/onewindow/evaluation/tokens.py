@@ -8,13 +8,14 @@ review; it expires ``REVIEW_TOKEN_DAYS`` after the event it rates.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
 
 from onewindow.core import clock
+from onewindow.evaluation import events
 from onewindow.evaluation.enums import ReviewChannel, Stage
 from onewindow.workflow.models import Case
 
@@ -29,13 +30,9 @@ class TokenClaim:
     stage: str
 
 
-def _event_at(case: Case, stage: str) -> datetime | None:
-    return case.accepted_at if stage == Stage.ACCEPT else case.completed_at
-
-
 def token_for(case: Case, stage: str) -> str | None:
     """The case's review token for ``stage``; None while the event has not happened."""
-    at = _event_at(case, stage)
+    at = events.event_at(case, stage)
     if at is None:
         return None
     days = int(settings.ONEWINDOW.get("REVIEW_TOKEN_DAYS", 30))

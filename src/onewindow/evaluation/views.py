@@ -25,13 +25,12 @@ from onewindow.accounts.models import User
 from onewindow.core import clock
 from onewindow.core.errors import BadInput, DomainError
 from onewindow.core.middleware import idempotent_form, new_submission_key
-from onewindow.evaluation import access, charts, scorecard, selectors, services, tokens
+from onewindow.evaluation import access, charts, events, scorecard, selectors, services, tokens
 from onewindow.evaluation.enums import Classification, Level, ReviewChannel, Stage
 from onewindow.evaluation.models import Review
 from onewindow.web.pages import current_user, is_partial, roles_required, signed_in_user
 from onewindow.workflow import access as case_access
 from onewindow.workflow import selectors as workflow
-from onewindow.workflow.enums import CaseStatus
 from onewindow.workflow.models import Case
 
 ADMINS = ("centre_admin", "dept_admin")
@@ -119,10 +118,10 @@ def _block_context(
     user: User, case: Case, *, error: DomainError | None = None, notice: str = ""
 ) -> dict[str, Any]:
     is_applicant = access.is_applicant(user, case)
-    given = {r.stage: r for r in Review.objects.filter(case=case)}
+    given = selectors.reviews_by_stage(case)
     rows = []
     for value, label in Stage.choices:
-        is_open = value == Stage.ACCEPT or case.status == CaseStatus.COMPLETED
+        is_open = events.has_happened(case, value)
         review = given.get(value)
         show_form = is_applicant and is_open and review is None
         key = new_submission_key() if show_form else ""
@@ -203,7 +202,7 @@ def rate_with_token(request: HttpRequest, token: str) -> HttpResponse:
         "stage_label": Stage(claim.stage).label,
         "token": token,
         "via": via,
-        "rated": Review.objects.filter(case=case, stage=claim.stage).exists(),
+        "rated": claim.stage in selectors.reviews_by_stage(case),
         "error": error,
         "submission_key": new_submission_key(),
     }
@@ -224,7 +223,7 @@ def tablet(request: HttpRequest) -> HttpResponse:
             request, case, channel=channel, actor=None, stage=Stage.ACCEPT, token=token
         )
         error, thanks = (failure.message, False) if failure else ("", True)
-    rated = case is not None and Review.objects.filter(case=case, stage=Stage.ACCEPT).exists()
+    rated = case is not None and Stage.ACCEPT in selectors.reviews_by_stage(case)
     context = {"case": case, "levels": Level.choices, "error": error, "thanks": thanks}
     return render(request, "evaluation/tablet.html", {**context, "rated": rated})
 
