@@ -15,7 +15,7 @@ from onewindow.datahub.enums import CertificateStatus, HolderCodeType
 from onewindow.datahub.identifiers import build_identifier
 from onewindow.datahub.models import Certificate
 from onewindow.ledger import services as ledger
-from onewindow.workflow import signals
+from onewindow.workflow import links, signals
 from onewindow.workflow.enums import (
     CLOSED_CASE_STATUSES,
     ApplicantKind,
@@ -180,5 +180,6 @@ def deliver_case(*, case: Case, method: str, actor: User) -> Case:
         case,
         notices.applicant_recipients(case),
         method=METHOD_WORDS[DeliveryMethod(method)],
+        review=notices.review_invitation(case, links.COMPLETION),
     )
     return case

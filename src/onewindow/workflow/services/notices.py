@@ -3,7 +3,7 @@ recipients (applicant, department staff, the window, the centre)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from onewindow.accounts.models import User
@@ -12,11 +12,6 @@ from onewindow.core.notifications import templates
 from onewindow.core.notifications.services import Recipient
 from onewindow.workflow import links
 from onewindow.workflow.models import Case
-
-# Messages that invite the applicant to rate the event they announce (好差评): their ``{review}``
-# is filled by :func:`tell` with the signed one-time link of that event, so the applicant
-# rates from the SMS without signing in.
-REVIEW_INVITATIONS: dict[str, str] = {"case.completed": links.COMPLETION}
 
 templates.register(
     "case.supplement_requested",
@@ -142,18 +137,12 @@ def tell(
     sms: bool = True,
     **context: object,
 ) -> None:
-    """Queue ``template`` about ``case`` for ``recipients`` (after commit; see outbox).
-
-    A template of REVIEW_INVITATIONS gets ``review``: the rating link of its event, or "".
-    """
-    values: dict[str, object] = {
+    """Queue ``template`` about ``case`` for ``recipients`` (after commit; see outbox)."""
+    values: Mapping[str, object] = {
         "number": case.number,
         "item": case.item_version.name,
         **context,
     }
-    stage = REVIEW_INVITATIONS.get(template)
-    if stage is not None:
-        values.setdefault("review", review_invitation(case, stage))
     outbox.notify(
         template=template,
         context=values,
@@ -164,7 +153,8 @@ def tell(
 
 
 def review_invitation(case: Case, stage: str) -> str:
-    """The sentence that closes a message with the event's rating link; empty without one."""
+    """The sentence that closes a message with the event's rating link (好差评: the signed
+    one-time link lets the applicant rate from the SMS without signing in); empty without one."""
     link = links.review_link(case, stage, links.VIA_SMS)
     return f"欢迎对本次服务作出评价：{link}" if link else ""
 
