@@ -34,19 +34,20 @@ import time
 import tracemalloc
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from onewindow.guidance.engine import BundleDoc, Corpus, Engine, ItemDoc  # noqa: E402
+from onewindow.guidance.engine import BundleDoc, Corpus, Engine, ItemDoc, RuleKind  # noqa: E402
 from onewindow.guidance.engine.lexicon_file import parse_lexicon  # noqa: E402
 from onewindow.guidance.engine.semantic import Embedder, load_embedder  # noqa: E402
 
 CATALOG = ROOT / "src" / "onewindow" / "catalog" / "data"
 LEXICON = ROOT / "src" / "onewindow" / "guidance" / "data" / "lexicon.txt"
+EXAMPLES = ROOT / "src" / "onewindow" / "guidance" / "data" / "examples.txt"
 OWN_SET = ROOT / "src" / "onewindow" / "guidance" / "data" / "queries.jsonl"
 DEV_SET = ROOT.parent / "shared" / "data" / "guidance" / "dev.jsonl"
 RESULTS = ROOT / "bench" / "results"
@@ -102,6 +103,7 @@ def reference_corpus() -> Corpus:
     items = json.loads((CATALOG / "items.json").read_text(encoding="utf-8"))
     bundles = json.loads((CATALOG / "bundles.json").read_text(encoding="utf-8"))
     curated = parse_lexicon(LEXICON.read_text(encoding="utf-8"))
+    examples = parse_lexicon(EXAMPLES.read_text(encoding="utf-8")) if EXAMPLES.exists() else None
     departments = {
         d["code"]: d["name"]
         for d in json.loads((CATALOG / "departments.json").read_text(encoding="utf-8"))
@@ -123,7 +125,7 @@ def reference_corpus() -> Corpus:
             BundleDoc(b["code"], b["name"], b["description"], tuple(b["item_codes"]))
             for b in bundles
         ),
-        rules=tuple(curated.rules),
+        rules=(*curated.rules, *(examples.rules if examples else ())),
         families=tuple(curated.families),
         cues=tuple(curated.cues),
     )
@@ -287,11 +289,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="延迟测量时每条查询重复次数")
     parser.add_argument("--no-semantic", action="store_true", help="不测语义信号")
     parser.add_argument("--json", type=Path, default=None, help="结果 JSON 路径")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="另加一个查询集（JSON Lines，q / expect / kind），如 blind=queries.jsonl",
+    )
     args = parser.parse_args(argv)
 
     sets = {"own": read_queries(OWN_SET)}
     if DEV_SET.exists():
         sets["dev"] = read_queries(DEV_SET)
+    for spec in args.set:
+        name, _, path = spec.partition("=")
+        sets[name] = read_queries(Path(path))
     everything = [q for queries in sets.values() for q in queries]
     out: dict[str, Any] = {
         "at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -310,6 +322,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     out["reference"]["latency"] = latency(engine, everything, args.repeat)
     print(f"\nlatency, {stats['documents']} documents: {out['reference']['latency']}")
+
+    # What the example questions (常见问法) add: the same engine without them.
+    plain = replace(
+        reference, rules=tuple(r for r in reference.rules if r.kind != RuleKind.EXAMPLE)
+    )
+    if len(plain.rules) < len(reference.rules):
+        without = Engine(plain)
+        out["without_examples"] = {
+            name: report_accuracy(f"without example questions, {name}", accuracy(without, queries))[
+                "total"
+            ]
+            for name, queries in sets.items()
+        }
+        del without
 
     if args.synthetic > len(reference.items):
         big, big_stats = build(synthetic_corpus(reference, args.synthetic))

@@ -137,7 +137,7 @@ class UnansweredQueryAdmin(admin.ModelAdmin[UnansweredQuery]):
     @admin.display(description="处理")
     def add_entry(self, obj: UnansweredQuery) -> str:
         query = urlencode(
-            {"phrase": obj.text, "kind": "synonym", "codes": obj.best_code, "from_query": obj.pk}
+            {"phrase": obj.text, "kind": "example", "codes": obj.best_code, "from_query": obj.pk}
         )
         url = f"{reverse('admin:guidance_lexiconentry_add')}?{query}"
         return format_html('<a href="{}">添加导办词条</a>', url)

@@ -12,6 +12,7 @@ class LexiconKind(models.TextChoices):
     SITUATION = "situation", "办事情形"
     DIALECT = "dialect", "方言说法"
     TYPO = "typo", "易错写法"
+    EXAMPLE = "example", "常见问法"
 
 
 class LexiconSource(models.TextChoices):

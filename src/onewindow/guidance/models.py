@@ -13,18 +13,24 @@ QUERY_MAX = 200
 
 
 class LexiconEntry(TimeStampedModel):
-    """A synonym, situation, dialect word or typo that leads to items (or rewrites a query).
+    """A synonym, situation, dialect word, typo or example question that leads to items (or
+    rewrites a query).
 
     ``phrase`` is a pattern: words separated by spaces must all occur in the question and
     ``|`` separates alternatives (``身份证 丢|掉|找不到``). An entry either names ``codes``
     (items or 一件事 bundles) or gives a ``replacement`` for the matched text (身分证 → 身份证).
+    An example question (``kind="example"``) is a whole question as people ask it; it matches
+    a query by similarity, not word by word.
     """
 
     kind = models.CharField("类型", max_length=12, choices=LexiconKind.choices)
     phrase = models.CharField(
         "说法",
         max_length=PHRASE_MAX,
-        help_text="空格分隔的词须同时出现，“|”分隔同一个词的不同说法，如：身份证 丢|掉|找不到",
+        help_text=(
+            "空格分隔的词须同时出现，“|”分隔同一个词的不同说法，如：身份证 丢|掉|找不到；"
+            "常见问法填写群众的完整问题，按相似度匹配，如：宝宝满月了还没上户口"
+        ),
     )
     codes = models.JSONField("指向事项", default=list, blank=True)
     replacement = models.CharField(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -39,14 +40,25 @@ from onewindow.workflow.models import Case
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEXICON_FILE = DATA_DIR / "lexicon.txt"
+# Example questions (常见问法): the same syntax, kept apart because they are many.
+EXAMPLES_FILE = DATA_DIR / "examples.txt"
+CURATED_FILES = (LEXICON_FILE, EXAMPLES_FILE)
 
 Fingerprint = tuple[object, ...]
 logger = logging.getLogger(__name__)
 
 
-def read_curated_lexicon(path: Path = LEXICON_FILE) -> CuratedLexicon:
-    """The curated rules, clarifying families and context cues shipped with the code."""
-    return parse_lexicon(path.read_text(encoding="utf-8"))
+def read_curated_lexicon(paths: Sequence[Path] = CURATED_FILES) -> CuratedLexicon:
+    """The curated rules, example questions, clarifying families and context cues shipped
+    with the code (each file read on its own: macros and kinds do not carry over)."""
+    out = CuratedLexicon()
+    for path in paths:
+        if path.exists():
+            part = parse_lexicon(path.read_text(encoding="utf-8"))
+            out.rules += part.rules
+            out.families += part.families
+            out.cues += part.cues
+    return out
 
 
 def current_revision() -> int:

@@ -130,7 +130,9 @@ def validate_entry(data: LexiconEntryData) -> LexiconEntryData:
         fields["phrase"] = "请填写说法"
     elif replacement and (" " in phrase or "|" in phrase):
         fields["phrase"] = "改写类词条只能是一个连续的词"
-    if bool(codes) == bool(replacement):
+    if data.kind == LexiconKind.EXAMPLE and replacement:
+        fields["replacement"] = "常见问法只能指向事项，不能作为改写"
+    elif bool(codes) == bool(replacement):
         fields["codes"] = "请填写指向的事项编码，或填写改写后的标准写法（二者选一）"
     if codes:
         known = set(Item.objects.filter(code__in=codes).values_list("code", flat=True))
@@ -217,7 +219,8 @@ def _merged(rules: Sequence[Rule]) -> dict[tuple[str, str], Rule]:
 
 @transaction.atomic
 def load_curated_lexicon(*, using: str = "default") -> dict[str, int]:
-    """Bring the curated entries in the database in line with ``data/lexicon.txt``.
+    """Bring the curated entries in the database in line with ``data/lexicon.txt`` and
+    ``data/examples.txt``.
 
     Idempotent. New file entries are added, changed ones updated, curated rows no longer in
     the file removed; rows an admin added or edited are never touched. Codes are not checked

@@ -35,6 +35,9 @@ _QUERY_ACTIONS: dict[str, re.Pattern[str]] = {
     "change": re.compile(
         "变更|更改|修改|改名|改成|改为|改一下|改了|要改|得改|想改|换人|换了人|换成|换负责人"
         "|变了|变成|迁址|搬了|搬家|地址变|法人换|负责人换|写错|登错|有误|错了|不一致"
+        "|换了(?:法人|法定代表人|负责人|经营者|老板|股东|店名|名字|地址)"
+        "|跟着改|跟着变|随之改|也要改|也得改|同步改|一起改|一并改"
+        "|增加|增项|加项|减项|扩大|缩小|添加|加上"
     ),
     "renew": re.compile(
         "延续|延期|续期|续证|续办|续签|到期|过期|期满|快到期|满期|换证|换领|换发|换新|换本|加签|再签"
@@ -98,3 +101,30 @@ def related_families(one: str, other: str) -> bool:
         return False
     chars = iter(long)
     return all(c in chars for c in short)
+
+
+# Action words as typed in pinyin initials after the thing (gthzc = 个体户 + 注册, jszbz =
+# 驾驶证 + 补证), and request words that name no action (bl = 办理, sq = 申请). Initials two
+# words share (bl: 补领 / 办理) name no action.
+_INITIALS_ACTIONS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("xb", "sc", "cc", "sl", "zc", "kh", "xk"), frozenset({"first"})),
+    **dict.fromkeys(("bg", "gg", "xg", "gm", "gz"), frozenset({"change"})),
+    **dict.fromkeys(("yx", "yq", "xq", "xz", "hz", "hl", "hf", "hx"), frozenset({"renew"})),
+    **dict.fromkeys(("bb", "bz", "bf", "bh", "ys", "db"), frozenset({"reissue"})),
+    **dict.fromkeys(("zx", "qs", "xh", "tb"), frozenset({"cancel"})),
+    **dict.fromkeys(("qr", "zr", "lh", "rh"), frozenset({"in"})),
+    **dict.fromkeys(("qc",), frozenset({"out"})),
+    **dict.fromkeys(("bl", "sq", "dj", "sb", "ba", "cx", "tq", "lq"), frozenset[str]()),
+}
+
+
+def initials_splits(letters: str) -> list[tuple[str, frozenset[str]]]:
+    """Ways to read typed initials as a thing followed by an action or request word: the
+    thing's initials (at least two letters) and the actions the last word names, longest
+    thing first."""
+    out: list[tuple[str, frozenset[str]]] = []
+    for cut in range(len(letters) - 2, 1, -1):
+        action = _INITIALS_ACTIONS.get(letters[cut:])
+        if action is not None:
+            out.append((letters[:cut], action))
+    return out

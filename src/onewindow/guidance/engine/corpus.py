@@ -22,6 +22,8 @@ class RuleKind(StrEnum):
     SITUATION = "situation"
     DIALECT = "dialect"
     TYPO = "typo"
+    # A whole question as people ask it (常见问法), matched by similarity, not by its words.
+    EXAMPLE = "example"
 
 
 @dataclass(frozen=True)

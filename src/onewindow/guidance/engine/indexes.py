@@ -8,7 +8,10 @@ Each retriever answers one kind of evidence and returns documents with a score, 
 * :class:`Bm25Index` — BM25 (``bm25s``) over character uni/bigrams and dictionary words, and
   a second one over fuzzy pinyin syllables (homophone typos, typed pinyin);
 * :class:`InitialsIndex` — pinyin initials (gjjtq, lsfz);
-* :func:`fuzzy_matches` — edit similarity (``rapidfuzz``) over the candidates the others found.
+* :func:`fuzzy_matches` — edit similarity (``rapidfuzz``) over the candidates the others found;
+* :class:`ExampleIndex` — questions people asked (常见问法), compared with the query as a whole
+  by cosine similarity of TF-IDF weighted character tokens: a new wording of a known situation
+  finds the item even when no curated pattern names its words.
 
 A provincial catalog has hundreds of thousands of phrases, so the indexes keep them in compact
 form: phrases are rows of parallel ``array`` columns, every distinct text and label is stored
@@ -20,7 +23,9 @@ list per key.
 from __future__ import annotations
 
 import bisect
+import math
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -512,6 +517,13 @@ class InitialsIndex:
             rank[k] = position
         self._keys = [keys.items[k] for k in order]
         self._slot = {key: i for i, key in enumerate(self._keys)}
+        # People typing initials often type a doubled letter once (lsfz for 临时身份证, lssfz):
+        # keys with a doubled letter are also found by their collapsed form.
+        self._collapsed: dict[str, list[int]] = {}
+        for i, key in enumerate(self._keys):
+            short = _collapse(key)
+            if short != key:
+                self._collapsed.setdefault(short, []).append(i)
         self._entries = Postings.grouped([rank[k] for k in key_of], len(order))
         self._joined = "\x00".join(self._keys)
         self._starts = array("i")
@@ -527,6 +539,11 @@ class InitialsIndex:
             for e in self._entries[slot]
         ]
 
+    def exact(self, letters: str, factor: float) -> list[Hit]:
+        """The entries whose initials are exactly ``letters``, scored ``factor`` × weight."""
+        slot = self._slot.get(letters)
+        return [] if slot is None else self._hits_of(slot, factor)
+
     def hits(self, letters: str, cap: int = 300) -> list[Hit]:
         if len(letters) < 2:
             return []
@@ -534,6 +551,11 @@ class InitialsIndex:
         exact = self._slot.get(letters)
         if exact is not None:
             out.extend(self._hits_of(exact, 2.0))
+        else:
+            short = _collapse(letters)
+            slots = [*self._collapsed.get(short, ()), *filter(None, [self._slot.get(short)])]
+            for slot in slots:
+                out.extend(self._hits_of(slot, COLLAPSED_INITIALS))
         pos = self._joined.find(letters)
         seen = 0
         while pos != -1 and seen < cap:
@@ -549,6 +571,14 @@ class InitialsIndex:
             )
             pos = self._joined.find(letters, next_start)
         return out
+
+
+COLLAPSED_INITIALS = 1.8
+
+
+def _collapse(letters: str) -> str:
+    """Initials with every run of one letter typed once (lssfz → lsfz, gjjtq → gjtq)."""
+    return "".join(c for i, c in enumerate(letters) if i == 0 or c != letters[i - 1])
 
 
 # --- fuzzy ------------------------------------------------------------------------------------
@@ -584,3 +614,96 @@ def fuzzy_matches(
         if best >= cutoff:
             out.append(Hit(doc, best / 100.0, label, "fuzzy"))
     return out
+
+
+# --- example questions ------------------------------------------------------------------------
+
+
+class ExampleIndex:
+    """Example questions, each pointing at documents, as unit TF-IDF vectors of their tokens.
+
+    A query's similarity to every example is one sparse dot product (the postings of the
+    query's tokens, summed with ``numpy.bincount``); a document scores the similarity of its
+    closest example plus half (``SUPPORT``) of its second closest, so that a situation several
+    examples describe outweighs one lucky wording. Tokens the examples never use still count
+    in the query's length: a question mostly about something else is not similar.
+    """
+
+    SUPPORT = 0.5
+
+    def __init__(self, examples: Sequence[tuple[Sequence[str], Sequence[int], str]]) -> None:
+        """``examples`` are (tokens, documents, label)."""
+        self.labels = Vocabulary()
+        self._label_of = array("i")
+        self._docs = Postings([docs for _, docs, _ in examples])
+        counts = [Counter(tokens) for tokens, _, _ in examples]
+        df: Counter[str] = Counter()
+        for c in counts:
+            df.update(c.keys())
+        size = len(examples)
+        self._idf = {t: math.log((size + 1) / (n + 1)) + 1.0 for t, n in df.items()}
+        self._unknown_idf = math.log(size + 1) + 1.0
+        ids = {t: i for i, t in enumerate(sorted(df))}
+        self._ids = ids
+        rows: list[list[tuple[int, float]]] = [[] for _ in ids]
+        for e, c in enumerate(counts):
+            weights = {t: (1.0 + math.log(n)) * self._idf[t] for t, n in c.items()}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            for t, w in weights.items():
+                rows[ids[t]].append((e, w / norm))
+        starts = np.zeros(len(rows) + 1, dtype=np.int64)
+        starts[1:] = np.cumsum([len(r) for r in rows])
+        self._starts = starts
+        self._members = np.fromiter((e for r in rows for e, _ in r), dtype=np.int32)
+        self._weights = np.fromiter((w for r in rows for _, w in r), dtype=np.float32)
+        for _, _, label in examples:
+            self._label_of.append(self.labels.add(label))
+        self._size = size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def hits(self, tokens: Sequence[str], depth: int = 30) -> list[Hit]:
+        """Documents by the similarity of their closest examples, best first."""
+        if not self._size or not tokens:
+            return []
+        counts = Counter(tokens)
+        query: list[tuple[int, float]] = []
+        norm = 0.0
+        for t, n in counts.items():
+            weight = (1.0 + math.log(n)) * self._idf.get(t, self._unknown_idf)
+            norm += weight * weight
+            if t in self._ids:
+                query.append((self._ids[t], weight))
+        if not query:
+            return []
+        slices = [(int(self._starts[i]), int(self._starts[i + 1]), w) for i, w in query]
+        members = np.concatenate([self._members[a:b] for a, b, _ in slices])
+        weights = np.concatenate([self._weights[a:b] * w for a, b, w in slices])
+        dot = np.bincount(members, weights=weights, minlength=self._size)
+        similarity = dot.astype(np.float64) / math.sqrt(norm)
+        k = min(self._size, depth * 4)
+        best = np.argpartition(-similarity, k - 1)[:k]
+        best = best[np.argsort(-similarity[best], kind="stable")]
+        first: dict[int, tuple[float, int]] = {}
+        second: dict[int, float] = {}
+        for e in best.tolist():
+            score = float(similarity[e])
+            if score <= 0:
+                break
+            for doc in self._docs[e]:
+                if doc not in first:
+                    first[doc] = (score, e)
+                elif doc not in second:
+                    second[doc] = score
+        labels = self.labels.items
+        support = self.SUPPORT
+        hits = [
+            Hit(doc, score + support * second.get(doc, 0.0), labels[self._label_of[e]], "example")
+            for doc, (score, e) in first.items()
+        ]
+        return sorted(hits, key=lambda h: (-h.score, h.doc))[:depth]
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._members.nbytes + self._weights.nbytes + self._starts.nbytes)

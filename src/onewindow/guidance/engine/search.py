@@ -28,6 +28,7 @@ from onewindow.guidance.engine.indexes import (
     FIELDS,
     Bm25Index,
     CompiledRule,
+    ExampleIndex,
     Field,
     Hit,
     InitialsIndex,
@@ -55,6 +56,7 @@ WEIGHTS: dict[str, float] = {
     "pinyin": 1.0,
     "fuzzy": 1.0,
     "semantic": 1.0,
+    "example": 1.5,
 }
 RRF_K = 1.0
 # For retrievers whose scores have a natural scale, a list whose best hit is weak (a keyword
@@ -66,6 +68,7 @@ SCORE_FLOOR: dict[str, float] = {
     "homophone": 1.0,
     "initials": 1.0,
     "fuzzy": 0.9,
+    "example": 0.6,
 }
 # Ranks are made score-aware: a hit at a fraction f of its retriever's best score counts as
 # rank 1 + SPREAD·(1 − f) (+ POSITION per place), so a clearly weaker runner-up of a precise
@@ -74,7 +77,7 @@ SPREAD = 16.0
 POSITION = 2.0
 # Words that ask for the whole life event rather than one of its items.
 BUNDLE_CUES = re.compile(
-    "一件事|一站式|一次办|一起[办申注过弄搞处领交]|一块[办申注过弄搞处领交]|一并|一次性办|一条龙"
+    "(?<!第)一件事|一站式|一网通办|一网办|一次办|一起[办申注过弄搞处领交]|一块[办申注过弄搞处领交]|一并|一次性办|一条龙"
     "|一整套|整套|全套|全流程|一次走完|一次都|一块|顺便|顺带|同时[办申注过]|申请哪些|哪些救助|哪些补贴|哪些补助|哪些政策"
     "|一次搞定|一次办完|都要办|要办哪些|办哪些|哪些手续|些啥|哪几件|几件事|各部门|联办|打包"
     "|各个部门|哪些部门|几个部门|好几个部门|好几个地方|跑哪些|跑几个|一次弄|一次跑|一趟办|跑一趟"
@@ -133,6 +136,17 @@ SOUND_ALIKE = ("pinyin", "initials")
 STRONG_LITERAL = 1.0
 SOUND_ALIKE_DAMPING = 0.4
 WEAK_ONLY = 0.5
+# Initials read as a thing and an action word (gthzc = 个体户 + 注册) score this share below
+# an exact match of the whole initials (2.0).
+SPLIT_INITIALS = 1.6
+# An example question at least this similar to the query (cosine) is a confident answer.
+CONFIDENT_EXAMPLE = 0.8
+# …and its retriever's weight counts this many times.
+SAME_QUESTION = 2.0
+# An example at least this similar is the same question: it also counts as a rule that covers
+# the whole question (curated rules score up to about 1.9).
+SAME_QUESTION_SIMILARITY = 0.99
+SAME_QUESTION_RULE = 2.0
 # Context words (派出所, 学校, 车管所, 税务局 …) raise the items of the department or topic they
 # point at by this share, among the documents other evidence found.
 CUE_BOOST = 0.3
@@ -150,6 +164,7 @@ _RULE_REASON = {
     RuleKind.SITUATION.value: "匹配办事情形",
     RuleKind.DIALECT.value: "匹配方言说法",
     RuleKind.TYPO.value: "匹配易错写法",
+    RuleKind.EXAMPLE.value: "相似问法",
 }
 _FIELD_REASON = {
     Field.NAME.value: "匹配事项名称",
@@ -249,8 +264,14 @@ class Engine:
         compiled: list[CompiledRule] = []
         rule_words: dict[int, list[str]] = {}
         rule_names: dict[int, list[str]] = {}
+        examples: list[tuple[list[str], tuple[int, ...], str]] = []
         for rule in corpus.rules:
             if rule.is_rewrite:
+                continue
+            if rule.kind == RuleKind.EXAMPLE:
+                targets = tuple(self.index_of[c] for c in rule.codes if c in self.index_of)
+                if targets:
+                    examples.append(([], targets, rule.phrase))
                 continue
             groups = compile_pattern(
                 " ".join("|".join(key(a) for a in w.split("|")) for w in rule.phrase.split())
@@ -300,6 +321,15 @@ class Engine:
         words = [*store.texts.items, *(w for ws in rule_words.values() for w in ws)]
         self.cutter = text.WordCutter(words)
         del words
+        # Example questions are compared with the query as it is searched: rewritten, without
+        # its question words, cut by the same dictionary.
+        self.examples = ExampleIndex(
+            [
+                (self._matter_tokens(self.normalise(label)), targets, label)
+                for _, targets, label in examples
+            ]
+        )
+        del examples
 
         # Everything derived from a phrase's text is computed once per distinct text: its
         # syllables, their homophone spelling, fuzzy pinyin, initials and index tokens.
@@ -415,6 +445,7 @@ class Engine:
             + self.pinyin_index.nbytes
             + self.phrases.nbytes
             + self.homophones.nbytes
+            + self.examples.nbytes
             + (self.semantic.nbytes if self.semantic else 0),
         )
 
@@ -479,6 +510,9 @@ class Engine:
     def normalise(self, query: str) -> str:
         return text.normalise(query[:MAX_QUERY_CHARS], self.rewrites)
 
+    def _matter_tokens(self, norm: str) -> list[str]:
+        return text.char_tokens(text.without_frame(norm), self.cutter)
+
     def search(self, query: str, limit: int = 5) -> Answer:
         """Ranked items and bundles for a citizen's words, with a clarifying question when
         the words name a family of sub-matters without choosing one."""
@@ -486,8 +520,8 @@ class Engine:
         compact = text.compact(norm)
         if not compact:
             return Answer(query=query, results=[])
-        lists, typed_pinyin = self._retrieve(norm, compact)
-        fused, weak = self._fuse(lists, compact, typed_pinyin=typed_pinyin)
+        lists, typed_pinyin, hinted = self._retrieve(norm, compact)
+        fused, weak = self._fuse(lists, compact, typed_pinyin=typed_pinyin, hinted=hinted)
         order = sorted(fused, key=lambda d: (-fused[d], d))
         best_score = sum(sorted(self.weights.values(), reverse=True)[:4]) / (self.rrf_k + 1)
         results = [
@@ -517,8 +551,11 @@ class Engine:
             },
         )
 
-    def _retrieve(self, norm: str, compact: str) -> tuple[dict[str, list[Hit]], bool]:
-        """Every retriever's ranking, and whether the question was typed in pinyin."""
+    def _retrieve(
+        self, norm: str, compact: str
+    ) -> tuple[dict[str, list[Hit]], bool, frozenset[str]]:
+        """Every retriever's ranking, whether the question was typed in pinyin, and the
+        actions its pinyin initials name (gthzc → first)."""
         content = text.content_length(compact)
         lists: dict[str, list[Hit]] = {
             "rule": ranked(self.rules.hits(compact, content)),
@@ -526,11 +563,30 @@ class Engine:
         }
         # The matter of the question, without 怎么办理 or 要带什么, for the retrievers that
         # score every shared token.
-        matter = text.without_frame(norm)
         cjk = text.has_cjk(compact)
-        lists["bm25"] = self.char_index.top(text.char_tokens(matter, self.cutter), DEPTH)
+        tokens = self._matter_tokens(norm)
+        lists["bm25"] = self.char_index.top(tokens, DEPTH)
+        if cjk and len(self.examples) and not _spells_pinyin(compact):
+            # Example questions are written in characters: beside pinyin (营业执照zhuxiao)
+            # they would only hear the half of the question they can read.
+            lists["example"] = self.examples.hits(tokens, DEPTH)
+            same = [h for h in lists["example"] if h.score >= SAME_QUESTION_SIMILARITY]
+            if same:
+                # The question was asked before in (nearly) these words and an admin or the
+                # curated file said where it leads: that is a rule covering the whole question.
+                lists["rule"] = ranked(
+                    [
+                        *lists["rule"],
+                        *(
+                            Hit(h.doc, SAME_QUESTION_RULE, h.label, RuleKind.EXAMPLE.value)
+                            for h in same
+                        ),
+                    ]
+                )
+        matter = text.without_frame(norm)
         syllables: list[str] = []
         typed_pinyin = False
+        hinted: frozenset[str] = frozenset()
         if cjk:
             syllables = text.mixed_syllables(matter, self.cutter)
         else:
@@ -543,7 +599,15 @@ class Engine:
             letters = "".join(text.ascii_words(norm))
             typed_pinyin = bool(syllables)
             if letters.isalpha():
-                lists["initials"] = ranked(self.initials.hits(letters))
+                found = self.initials.hits(letters)
+                if not any(h.score >= 2.0 for h in found):
+                    # gthzc: the initials of a thing (个体户) and of what is done (注册).
+                    for head, named in actions.initials_splits(letters):
+                        thing = self.initials.exact(head, SPLIT_INITIALS)
+                        found += thing
+                        if thing:
+                            hinted |= named
+                lists["initials"] = ranked(found)
         if syllables:
             lists["pinyin"] = self.pinyin_index.top(text.pinyin_tokens(syllables), DEPTH)
             # Only real homophones: a phrase written exactly as in the query is the phrase
@@ -573,10 +637,15 @@ class Engine:
             cued = self.cues.docs(compact)
             if cued:
                 lists["cue"] = [Hit(d, 1.0, "", "cue") for d in sorted(cued)]
-        return lists, typed_pinyin
+        return lists, typed_pinyin, hinted
 
     def _fuse(
-        self, lists: dict[str, list[Hit]], compact: str, *, typed_pinyin: bool = False
+        self,
+        lists: dict[str, list[Hit]],
+        compact: str,
+        *,
+        typed_pinyin: bool = False,
+        hinted: frozenset[str] = frozenset(),
     ) -> tuple[dict[int, float], set[int]]:
         """Fused scores, and the documents only sound-alike retrievers found."""
         weights = dict(self.weights)
@@ -590,6 +659,9 @@ class Engine:
             if name == "cue":
                 continue
             weight = weights.get(name, 0.0)
+            if name == "example" and hits[0].score >= CONFIDENT_EXAMPLE:
+                # Much the same question was asked before: as precise as a curated rule.
+                weight *= SAME_QUESTION
             top = max(hits[0].score, SCORE_FLOOR.get(name, 0.0))
             place = 0
             previous: float | None = None
@@ -608,7 +680,7 @@ class Engine:
         for hit in lists.get("cue", ()):
             if hit.doc in fused:
                 fused[hit.doc] *= 1.0 + CUE_BOOST
-        self._prefer_action(fused, compact)
+        self._prefer_action(fused, actions.query_actions(compact) | hinted)
         self._read_senses(fused, compact)
         whole_event = BUNDLE_CUES.search(compact) is not None
         spans = self._member_spans(lists)
@@ -643,10 +715,9 @@ class Engine:
                 seed = BUNDLE_SEED * max(fused[m] for m in named)
                 fused[doc] = max(fused.get(doc, 0.0), seed)
 
-    def _prefer_action(self, fused: dict[int, float], compact: str) -> None:
+    def _prefer_action(self, fused: dict[int, float], wanted: frozenset[str]) -> None:
         """Among sibling items the evidence found (食品经营许可 新办 / 变更 / 注销), raise
         those whose action the question names (不做了 → 注销, 换人了 → 变更)."""
-        wanted = actions.query_actions(compact)
         if not wanted:
             return
         best = heapq.nlargest(ACTION_DEPTH, fused, key=fused.__getitem__)
@@ -694,6 +765,7 @@ class Engine:
             "initials",
             "homophone",
             "fuzzy",
+            "example",
             "bm25",
             "pinyin",
             "semantic",
@@ -715,6 +787,8 @@ class Engine:
                 return f"拼音相近：{self.docs[doc].name}"
             if name == "semantic":
                 return "语义相近"
+            if name == "example":
+                return f"相似问法：{hit.label}"
             return "内容相关"
         return "内容相关"
 
@@ -733,8 +807,15 @@ class Engine:
 
     def _confident(self, top: int, lists: dict[str, list[Hit]]) -> bool:
         """Something specific points at the best result: a rule, a phrase covering a good
-        share of the query, initials, or a close spelling. BM25 or pinyin alone is a guess."""
-        for name, threshold in (("rule", 0.0), ("phrase", 1.0), ("initials", 1.0), ("fuzzy", 0.8)):
+        share of the query, initials, a close spelling, or an example question that says much
+        the same. BM25 or pinyin alone is a guess."""
+        for name, threshold in (
+            ("rule", 0.0),
+            ("phrase", 1.0),
+            ("initials", 1.0),
+            ("fuzzy", 0.8),
+            ("example", CONFIDENT_EXAMPLE),
+        ):
             hits = lists.get(name, [])
             if hits and hits[0].doc == top and hits[0].score >= threshold:
                 return True
@@ -776,6 +857,14 @@ def _ids(tokens: Sequence[str], vocabulary: dict[str, int]) -> array[int]:
 
 def _ascii(compact: str) -> str:
     return "".join(text.ascii_words(compact))
+
+
+def _spells_pinyin(compact: str) -> bool:
+    """Whether Latin letters in the question read as pinyin syllables (zhuxiao, tiqu)."""
+    return any(
+        len(w) >= 2 and w.isalpha() and text.split_pinyin(w) is not None
+        for w in text.ascii_words(compact)
+    )
 
 
 def _separate_matters(spans: Sequence[int]) -> int:

@@ -156,6 +156,9 @@ def test_pinyin_typed_after_characters_is_read_as_pinyin(engine: Engine) -> None
     assert text.mixed_syllables("KTV许可") == ["xu", "ke"]
     assert codes(engine, "护照huanfa")[0] == "SF-GACRJ-002"
     assert codes(engine, "驾照bulin")[0] == "SF-GAJG-002"
+    # Example questions, written in characters, stay out of a half-pinyin question.
+    assert codes(engine, "营业执照biangeng")[0] == "SF-SC-005"
+    assert "example" not in engine.search("营业执照biangeng").signals
 
 
 # --- the direction of a move ----------------------------------------------------------------
@@ -253,3 +256,30 @@ def test_licence_words_in_the_reference_catalog(engine: Engine, query: str, code
 )
 def test_one_window_words_raise_the_bundle(engine: Engine, query: str, code: str) -> None:
     assert codes(engine, query)[0] == code
+
+
+# --- initials of a thing and an action ------------------------------------------------------
+
+
+def test_initials_read_as_a_thing_and_an_action() -> None:
+    assert ("gth", frozenset({"first"})) in actions.initials_splits("gthzc")
+    assert ("jsz", frozenset({"reissue"})) in actions.initials_splits("jszbz")
+    assert actions.initials_splits("jszbl") == [("jsz", frozenset())]  # 补领 or 办理: no action
+    assert actions.initials_splits("zc") == []  # the thing needs two letters
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("gthzc", "SF-SC-004"),  # 个体户 + 注册
+        ("gthzx", "SF-SC-009"),  # 个体户 + 注销
+        ("jszbz", "SF-GAJG-002"),  # 驾驶证 + 补证
+        ("lsfz", "SF-GAHZ-013"),  # 临时身份证 typed with one s (lssfz)
+    ],
+)
+def test_typed_initials_of_things_and_actions(engine: Engine, query: str, code: str) -> None:
+    assert codes(engine, query)[0] == code
+
+
+def test_a_first_thing_to_do_is_not_a_life_event(engine: Engine) -> None:
+    assert codes(engine, "退伍回来第一件事要去哪报到")[0] == "SF-TY-001"
