@@ -77,7 +77,7 @@ SPREAD = 16.0
 POSITION = 2.0
 # Words that ask for the whole life event rather than one of its items.
 BUNDLE_CUES = re.compile(
-    "(?<!第)一件事|一站式|一网通办|一网办|一次办|一起[办申注过弄搞处领交]|一块[办申注过弄搞处领交]|一并|一次性办|一条龙"
+    "(?<!第)一件事|一站式|一网通办|一网办|一次办|一次申请|一次性申请|一次提交|一次申报|一起[办申注过弄搞处领交]|一块[办申注过弄搞处领交]|一并|一次性办|一条龙"
     "|一整套|整套|全套|全流程|一次走完|一次都|一块|顺便|顺带|同时[办申注过]|申请哪些|哪些救助|哪些补贴|哪些补助|哪些政策"
     "|一次搞定|一次办完|都要办|要办哪些|办哪些|哪些手续|些啥|哪几件|几件事|各部门|联办|打包"
     "|各个部门|哪些部门|几个部门|好几个部门|好几个地方|跑哪些|跑几个|一次弄|一次跑|一趟办|跑一趟"
@@ -110,8 +110,8 @@ BUNDLE_SEED = 0.5
 # Sibling items among the best this many whose action (新办, 变更, 延续, 补办, 注销) the
 # question names are raised by this share, and their siblings of another action damped.
 ACTION_DEPTH = 12
-ACTION_BOOST = 0.4
-ACTION_DAMPING = 0.5
+ACTION_BOOST = 0.5
+ACTION_DAMPING = 0.4
 
 # Words whose sense depends on the words beside them. 牌照 / 牌子 / 执照 name a vehicle plate
 # only beside a vehicle word (车, 摩托, 上牌); after a business word (KTV牌照, 网吧牌照,
