@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from onewindow.accounts.models import User
 from onewindow.core.errors import BadInput
 from onewindow.guidance import selectors, services
+from onewindow.guidance.enums import LexiconKind
 from onewindow.guidance.models import LexiconEntry, UnansweredQuery
 
 
@@ -136,11 +137,19 @@ class UnansweredQueryAdmin(admin.ModelAdmin[UnansweredQuery]):
 
     @admin.display(description="处理")
     def add_entry(self, obj: UnansweredQuery) -> str:
-        query = urlencode(
-            {"phrase": obj.text, "kind": "example", "codes": obj.best_code, "from_query": obj.pk}
+        """The question itself as an example question (常见问法: new wordings of it are
+        answered too), or any other entry pre-filled with it."""
+        add = reverse("admin:guidance_lexiconentry_add")
+
+        def url(kind: str) -> str:
+            fields = {"phrase": obj.text, "kind": kind, "codes": obj.best_code}
+            return f"{add}?{urlencode({**fields, 'from_query': obj.pk})}"
+
+        return format_html(
+            '<a href="{}">加为常见问法</a> · <a href="{}">添加导办词条</a>',
+            url(LexiconKind.EXAMPLE),
+            url(LexiconKind.SYNONYM),
         )
-        url = f"{reverse('admin:guidance_lexiconentry_add')}?{query}"
-        return format_html('<a href="{}">添加导办词条</a>', url)
 
     @admin.action(description="重新检查：现在能回答的标记为已解决")
     def recheck(self, request: HttpRequest, queryset: QuerySet[UnansweredQuery]) -> None:

@@ -114,7 +114,7 @@ def test_admin_adds_an_unanswered_question_as_an_example_and_it_is_answered() ->
     services.answer_query(query=EXAMPLE)
     question = UnansweredQuery.objects.get(text=EXAMPLE)
     listing = client.get("/admin/guidance/unansweredquery/").content.decode()
-    assert "kind=example" in listing  # the pre-filled entry is an example question
+    assert "加为常见问法" in listing and "kind=example" in listing
     response = client.post(
         f"/admin/guidance/lexiconentry/add/?from_query={question.pk}",
         {"kind": "example", "phrase": EXAMPLE, "codes_text": TARGET, "is_active": "on"},
