@@ -665,8 +665,13 @@ class ExampleIndex:
 
     def hits(self, tokens: Sequence[str], depth: int = 30) -> list[Hit]:
         """Documents by the similarity of their closest examples, best first."""
+        return self.search(tokens, depth)[0]
+
+    def search(self, tokens: Sequence[str], depth: int = 30) -> tuple[list[Hit], dict[int, float]]:
+        """:meth:`hits`, and for each of their documents the cosine of its closest example
+        alone (without the second example's support)."""
         if not self._size or not tokens:
-            return []
+            return [], {}
         counts = Counter(tokens)
         query: list[tuple[int, float]] = []
         norm = 0.0
@@ -676,7 +681,7 @@ class ExampleIndex:
             if t in self._ids:
                 query.append((self._ids[t], weight))
         if not query:
-            return []
+            return [], {}
         slices = [(int(self._starts[i]), int(self._starts[i + 1]), w) for i, w in query]
         members = np.concatenate([self._members[a:b] for a, b, _ in slices])
         weights = np.concatenate([self._weights[a:b] * w for a, b, w in slices])
@@ -702,7 +707,8 @@ class ExampleIndex:
             Hit(doc, score + support * second.get(doc, 0.0), labels[self._label_of[e]], "example")
             for doc, (score, e) in first.items()
         ]
-        return sorted(hits, key=lambda h: (-h.score, h.doc))[:depth]
+        ordered = sorted(hits, key=lambda h: (-h.score, h.doc))[:depth]
+        return ordered, {h.doc: first[h.doc][0] for h in ordered}
 
     @property
     def nbytes(self) -> int:

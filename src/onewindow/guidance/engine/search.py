@@ -139,12 +139,13 @@ WEAK_ONLY = 0.5
 # Initials read as a thing and an action word (gthzc = 个体户 + 注册) score this share below
 # an exact match of the whole initials (2.0).
 SPLIT_INITIALS = 1.6
-# An example question at least this similar to the query (cosine) is a confident answer.
+# A document whose example-question score (its closest example's cosine plus half its second's)
+# reaches this is a confident answer…
 CONFIDENT_EXAMPLE = 0.8
 # …and its retriever's weight counts this many times.
 SAME_QUESTION = 2.0
-# An example at least this similar is the same question: it also counts as a rule that covers
-# the whole question (curated rules score up to about 1.9).
+# An example whose own cosine reaches this is the same question: it also counts as a rule that
+# covers the whole question (curated rules score up to about 1.9).
 SAME_QUESTION_SIMILARITY = 0.99
 SAME_QUESTION_RULE = 2.0
 # Context words (派出所, 学校, 车管所, 税务局 …) raise the items of the department or topic they
@@ -569,8 +570,8 @@ class Engine:
         if cjk and len(self.examples) and not _spells_pinyin(compact):
             # Example questions are written in characters: beside pinyin (营业执照zhuxiao)
             # they would only hear the half of the question they can read.
-            lists["example"] = self.examples.hits(tokens, DEPTH)
-            same = [h for h in lists["example"] if h.score >= SAME_QUESTION_SIMILARITY]
+            lists["example"], closest = self.examples.search(tokens, DEPTH)
+            same = [h for h in lists["example"] if closest[h.doc] >= SAME_QUESTION_SIMILARITY]
             if same:
                 # The question was asked before in (nearly) these words and an admin or the
                 # curated file said where it leads: that is a rule covering the whole question.

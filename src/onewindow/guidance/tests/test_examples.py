@@ -60,6 +60,20 @@ def test_a_second_close_example_supports_its_document() -> None:
     assert hits[0].score > 1.0  # closest example plus a share of the second
 
 
+def test_the_same_question_is_judged_by_its_closest_example_alone() -> None:
+    """Two fairly similar examples add up in the score, but only an example that is itself
+    (nearly) the question counts as the same question."""
+    index = ExampleIndex(
+        [
+            (["驾照", "丢", "补"], (0,), "驾照丢了怎么补"),
+            (["驾照", "丢", "罚款"], (0,), "驾照丢了罚款吗"),
+        ]
+    )
+    hits, closest = index.search(["驾照", "丢"])
+    assert hits[0].score > 1.0
+    assert closest[0] < 0.99
+
+
 def test_a_reworded_question_finds_the_item_of_a_similar_example() -> None:
     base = catalog_corpus()
     before = Engine(base).search(REWORDED, 3)
